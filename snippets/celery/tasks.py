@@ -1,0 +1,20 @@
+"""A Celery app with one task: RabbitMQ carries the task, Redis keeps the result.
+
+Start a worker for it, from this folder:
+
+    celery -A tasks worker --pool threads --loglevel INFO
+"""
+
+import os
+
+from celery import Celery
+
+AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@localhost:5672/%2F")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
+
+app = Celery("tasks", broker=AMQP_URL, backend=REDIS_URL)
+
+
+@app.task
+def add(x: int, y: int) -> int:
+    return x + y

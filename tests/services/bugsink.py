@@ -1,0 +1,174 @@
+"""A local Bugsink (Sentry-compatible server) in its own venv: events are asserted where they are stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ServiceUnavailable, wait_until
+from .procs import free_port, spawn, stop, tail
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV = Path(os.environ.get("GUIDE_BUGSINK_VENV", ROOT / ".venv-bugsink"))
+
+# Appended to the conf that `bugsink-create-conf --template=local` writes: everything stays in the temp dir.
+_CONF_TAIL = """
+import os as _os
+_HERE = _os.path.dirname(_os.path.abspath(__file__))
+DATABASES["default"]["NAME"] = _os.path.join(_HERE, "db.sqlite3")
+DATABASES["snappea"]["NAME"] = _os.path.join(_HERE, "snappea.sqlite3")
+BUGSINK["PHONEHOME"] = False
+BUGSINK["INGEST_STORE_BASE_DIR"] = _os.path.join(_HERE, "ingest")
+BUGSINK["ALERTS_WEBHOOK_DENY_NON_GLOBAL"] = False
+"""
+
+_SETUP = """
+from teams.models import Team
+from bsmain.models import AuthToken
+Team.objects.create(name="guide")
+print(AuthToken.create_full_access().token)
+"""
+
+
+@dataclass
+class Project:
+    id: int
+    dsn: str
+
+
+class Bugsink:
+    """Start with `start()`; `new_project()` gives a DSN; `issues()`/`events()` read what the server stored."""
+
+    def __init__(self, workdir: Path):
+        self.dir = workdir / "bugsink"
+        self.port = free_port()
+        self.log = self.dir / "gunicorn.log"
+        self.proc: subprocess.Popen | None = None
+        self.token = ""
+        self.team = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _bin(self, name: str) -> str:
+        path = VENV / "bin" / name
+        if not path.exists():
+            raise ServiceUnavailable("Bugsink", str(VENV), f"{name} not found", "python3 tests/run.py (it creates .venv-bugsink)")
+        return str(path)
+
+    def _env(self) -> dict:
+        return {**os.environ, "DJANGO_SETTINGS_MODULE": "bugsink_conf", "PYTHONPATH": str(self.dir)}
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run(
+            [self._bin("bugsink-manage"), *args], cwd=self.dir, env=self._env(), capture_output=True, text=True, timeout=120
+        )
+        if done.returncode != 0:
+            raise ServiceUnavailable("Bugsink", self.url, f"bugsink-manage {args[0]} failed:\n{done.stderr[-2000:]}")
+        return done.stdout
+
+    def prepare(self) -> Bugsink:
+        """Config and a migrated database in the temp dir; no server yet (`manage()` works from here)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [self._bin("bugsink-create-conf"), "--template=local", "--host=127.0.0.1", f"--port={self.port}"],
+            cwd=self.dir, check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        with open(self.dir / "bugsink_conf.py", "a") as conf:
+            conf.write(_CONF_TAIL)
+        self._migrated_db()
+        return self
+
+    def start(self) -> Bugsink:
+        self.prepare()
+        self.token = self.manage("shell", "-v", "0", "-c", _SETUP).strip().splitlines()[-1]
+        self.proc = spawn(
+            [self._bin("gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--no-control-socket",
+             "--graceful-timeout", "0", "bugsink.wsgi"],
+            log=self.log, cwd=self.dir, env=self._env(),
+        )  # fmt: skip
+
+        def ready() -> bool:
+            if self.proc.poll() is not None:
+                raise ServiceUnavailable("Bugsink", self.url, f"gunicorn exited:\n{tail(self.log)}")
+            with urllib.request.urlopen(f"{self.url}/health/ready", timeout=2) as resp:
+                return resp.read().strip() == b"OK"
+
+        try:
+            wait_until(ready, timeout=30, what="Bugsink /health/ready")
+        except TimeoutError as exc:
+            raise ServiceUnavailable("Bugsink", self.url, f"{exc}\n{tail(self.log)}") from None
+        self.team = self.api("GET", "teams/")["results"][0]["id"]
+        return self
+
+    def _migrated_db(self) -> None:
+        """Migrations take seconds: run them once per Bugsink venv ("golden" copy), then copy the SQLite files."""
+        golden = VENV / "golden-db"
+        if not (golden / "db.sqlite3").exists():
+            self.manage("migrate", "-v", "0")
+            self.manage("migrate", "snappea", "--database=snappea", "-v", "0")
+            tmp = golden.with_name(f"golden-db.{os.getpid()}")
+            tmp.mkdir(parents=True, exist_ok=True)
+            for name in ("db.sqlite3", "snappea.sqlite3"):
+                shutil.copy(self.dir / name, tmp / name)
+            try:
+                tmp.rename(golden)
+            except OSError:  # another run made it first
+                shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            for name in ("db.sqlite3", "snappea.sqlite3"):
+                shutil.copy(golden / name, self.dir / name)
+
+    def stop(self) -> None:
+        if self.proc:
+            stop(self.proc)
+
+    # -- REST API (/api/canonical/0/) -------------------------------------------------------------
+    def api(self, method: str, path: str, body: dict | None = None) -> dict:
+        req = urllib.request.Request(
+            f"{self.url}/api/canonical/0/{path}", method=method, data=json.dumps(body).encode() if body else None
+        )
+        req.add_header("Authorization", f"Bearer {self.token}")
+        req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return json.loads(resp.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            raise AssertionError(f"Bugsink API {method} {path} -> {exc.code}: {exc.read()[:500]!r}") from None
+
+    def new_project(self, name: str, **settings) -> Project:
+        created = self.api("POST", "projects/", {"name": name[:255], "team": self.team, **settings})
+        detail = self.api("GET", f"projects/{created['id']}/")
+        return Project(id=int(detail["id"]), dsn=detail["dsn"])
+
+    def issues(self, project: Project | int) -> list[dict]:
+        pid = project.id if isinstance(project, Project) else project
+        return self._all(f"issues/?project={pid}")
+
+    def events(self, issue_id: str) -> list[dict]:
+        """Full events (with `data`) of one issue, oldest first."""
+        return [self.api("GET", f"events/{e['id']}/") for e in reversed(self._all(f"events/?issue={issue_id}"))]
+
+    def all_events(self, project: Project | int) -> list[dict]:
+        return [event for issue in self.issues(project) for event in self.events(issue["id"])]
+
+    def _all(self, path: str) -> list[dict]:
+        page, results = self.api("GET", path), []
+        while True:
+            results.extend(page["results"])
+            if not page.get("next"):
+                return results
+            page = self.api("GET", page["next"].split("/api/canonical/0/", 1)[1])
+
+    def __enter__(self) -> Bugsink:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,73 @@
+"""A private redis-server on a free port in a temp dir: tests may flush, kill or reconfigure it."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import redis
+
+from .errors import ServiceUnavailable, wait_until
+from .procs import free_port, spawn, stop, tail
+
+
+class RedisServer:
+    """`redis-server` run in the foreground as our child, so we can stop, kill -9 and restart it."""
+
+    def __init__(self, workdir: Path, *args: str, port: int | None = None, name: str = "redis"):
+        self.dir = workdir / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.port = port or free_port()
+        self.args = list(args)
+        self.log = self.dir / "redis.log"
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self, **kwargs) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5, **kwargs)
+
+    def start(self, *, ready: bool = True) -> RedisServer:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise ServiceUnavailable("Redis", "redis-server binary", "not installed", "apt-get install redis-server")
+        base = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir), "--save", "", "--appendonly", "no"]
+        # later flags override earlier ones, so per-test args (e.g. --appendonly yes) win
+        self.proc = spawn([binary, *base, *self.args], log=self.log, cwd=self.dir)
+        if ready:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        def pong() -> bool:
+            if self.proc and self.proc.poll() is not None:
+                raise ServiceUnavailable("Redis", self.url, f"private redis-server exited:\n{tail(self.log)}")
+            return self.client().ping()
+
+        try:
+            wait_until(pong, timeout=timeout, what=f"private redis-server on port {self.port}")
+        except TimeoutError as exc:
+            raise ServiceUnavailable("Redis", self.url, f"{exc}\n{tail(self.log)}") from None
+
+    def stop(self) -> None:
+        if self.proc:
+            stop(self.proc)
+
+    def kill9(self) -> None:
+        """Crash it: no shutdown save, no AOF rewrite, no goodbye."""
+        if self.proc:
+            stop(self.proc, sig=signal.SIGKILL)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def __enter__(self) -> RedisServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

