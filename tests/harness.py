@@ -16,8 +16,8 @@ SNIPPETS = ROOT / "snippets"
 
 # Lint rules for every snippet (pytest-examples runs the pinned ruff with these).
 RUFF_CONFIG = dict(
-    line_length=88,
-    ruff_line_length=88,
+    line_length=79,
+    ruff_line_length=79,
     target_version="py311",
     isort=True,
     upgrade=True,

@@ -1,9 +1,9 @@
-"""Send a task to the worker through RabbitMQ and read its result from Redis."""
+"""Send a task through RabbitMQ to a worker; read its result from Redis."""
 
 from tasks import add
 
 result = add.delay(2, 3)  # returns at once with an AsyncResult
-print(result.get(timeout=10))  # blocks until the worker has stored the result
+print(result.get(timeout=10))  # waits until the worker stored the result
 #> 5
 print(result.state)
 #> SUCCESS

@@ -1,4 +1,4 @@
-"""A Celery app with one task: RabbitMQ carries the task, Redis keeps the result.
+"""A Celery app with one task. RabbitMQ carries tasks, Redis keeps results.
 
 Start a worker for it, from this folder:
 

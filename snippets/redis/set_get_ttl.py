@@ -1,4 +1,4 @@
-"""Store values that expire: SET with a TTL, read them back, watch one disappear."""
+"""Store values that expire: SET with a TTL, read back, watch one vanish."""
 
 import os
 import time
