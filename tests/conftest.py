@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import pkgutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,9 @@ from services.rabbitmq import Vhost
 from services.redis_server import RedisServer
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+# Per-tool fixtures live in tests/fixtures/<module>.py; every module there is loaded as a plugin.
+pytest_plugins = sorted(f"fixtures.{m.name}" for m in pkgutil.iter_modules([str(Path(__file__).parent / "fixtures")]))
 
 
 @pytest.fixture(scope="session")
