@@ -32,7 +32,7 @@ class UvicornApp:
 
         def up() -> bool:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"uvicorn {self.target} exited:\n{tail(self.log)}")
+                return True  # no use waiting: reported below
             with urllib.request.urlopen(self.url + self.health_path, timeout=2):
                 return True
 
@@ -41,6 +41,9 @@ class UvicornApp:
         except TimeoutError as exc:
             self.stop()
             raise RuntimeError(f"{exc}\n{tail(self.log)}") from None
+        if self.proc.poll() is not None:
+            self.stop()
+            raise RuntimeError(f"uvicorn {self.target} exited with code {self.proc.returncode}:\n{tail(self.log)}")
         return self
 
     def stop(self) -> None:

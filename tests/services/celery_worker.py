@@ -36,7 +36,7 @@ class CeleryWorker:
 
         def ready() -> bool:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"celery worker for {self.app} exited:\n{tail(self.log)}")
+                return True  # no use waiting: reported below
             return " ready." in self.log.read_text(errors="replace")
 
         try:
@@ -44,6 +44,9 @@ class CeleryWorker:
         except TimeoutError as exc:
             self.stop()
             raise RuntimeError(f"{exc}\n{tail(self.log)}") from None
+        if self.proc.poll() is not None:
+            self.stop()
+            raise RuntimeError(f"celery worker for {self.app} exited with code {self.proc.returncode}:\n{tail(self.log)}")
         return self
 
     def stop(self) -> None:
