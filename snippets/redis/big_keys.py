@@ -22,17 +22,23 @@ seen = sum(1 for _ in r.hscan_iter("last_seen", count=1000))
 print(seen)
 #> 20000
 
-# split by a bucket number: 20 hashes of 1000 fields each
+# split by a bucket number: 50 hashes of 400 fields each
 with r.pipeline(transaction=False) as pipe:
     for field, value in r.hscan_iter("last_seen", count=1000):
-        bucket = int(field.split(":")[1]) % 20
+        bucket = int(field.split(":")[1]) % 50
         pipe.hset(f"last_seen:{bucket}", field, value)
     pipe.execute()
 print(r.hlen("last_seen:7"), r.hget("last_seen:7", "user:107"))
-#> 1000 1700000107
+#> 400 1700000107
+print(r.object("encoding", "last_seen:7"))  # small: compact encoding
+#> listpack
+buckets = [f"last_seen:{bucket}" for bucket in range(50)]
+split_bytes = sum(r.memory_usage(key) for key in buckets)
+print(split_bytes < r.memory_usage("last_seen"))  # and less memory
+#> True
 
 # UNLINK: the key disappears now, its memory is freed in a background
 # thread; DEL on a key this size makes every other client wait
 print(r.unlink("last_seen"))
 #> 1
-r.unlink(*(f"last_seen:{bucket}" for bucket in range(20)))
+r.unlink(*buckets)

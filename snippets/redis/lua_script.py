@@ -16,7 +16,7 @@ if left < n then
 end
 return redis.call('DECRBY', KEYS[1], n)
 """
-take = r.register_script(TAKE)  # EVALSHA, falls back to EVAL once
+take = r.register_script(TAKE)  # EVALSHA; SCRIPT LOAD if unknown
 
 r.set("tickets:show-1", 3)
 print(take(keys=["tickets:show-1"], args=[2]))

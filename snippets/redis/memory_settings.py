@@ -13,11 +13,19 @@ print(limits["maxmemory"], limits["maxmemory-policy"])
 #> 0 noeviction
 
 r.set("greeting", "hello")
-r.hset("user:1", mapping={f"field{i}": "x" * 20 for i in range(100)})
 print(r.memory_usage("greeting"))  # bytes, including key overhead
 #> 72
-print(r.memory_usage("user:1") > 100 * 20)  # overhead per field, too
-#> True
-print(r.object("encoding", "user:1"))  # compact encoding while small
-#> listpack
-r.delete("greeting", "user:1")
+
+# small hashes use a compact encoding, large ones a real hash table
+limit = r.config_get("hash-max-listpack-entries")["hash-max-listpack-entries"]
+print(limit)  # fields
+#> 512
+r.hset("small", mapping={f"field{i}": "x" * 20 for i in range(500)})
+r.hset("large", mapping={f"field{i}": "x" * 20 for i in range(600)})
+print(r.object("encoding", "small"), r.object("encoding", "large"))
+#> listpack hashtable
+per_field_small = r.memory_usage("small") / 500
+per_field_large = r.memory_usage("large") / 600
+print(round(per_field_large / per_field_small, 1))  # times more per field
+#> 2.6
+r.delete("greeting", "small", "large")

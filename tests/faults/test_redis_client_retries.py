@@ -2,8 +2,8 @@
 
 - A server that accepts and hangs up at once: `Redis(host=, port=)` tries 11 times (1 + 10 retries),
   `Redis.from_url()` once (its pool gets no retry object).
-- A server that accepts and never answers (a stopped redis-server): the time until the error is about
-  (retries + 1) x socket_timeout plus backoff.
+- Nothing listening, or a server that accepts and never answers (a stopped redis-server): the time
+  until the error, about (retries + 1) x socket_timeout plus backoff for the hung one (measured).
 - A blocking command whose timeout is longer than socket_timeout ends in TimeoutError.
 The page's tables: snippets/redis/results/retries.md (attempts, exact) and retry_times.md (measured).
 """
@@ -107,25 +107,38 @@ def test_a_wrong_password_is_retried_by_the_constructor(private_redis, redis_out
 
 
 @pytest.mark.slow
-def test_a_hung_server_costs_retries_times_timeout(private_redis, redis_outcome):
+def test_time_until_the_error_refused_and_hung(private_redis, redis_outcome):
+    """Measured, no thresholds: refused connections (nothing listens) and a hung server (SIGSTOP)."""
+    from services.procs import free_port
+
+    def timed(make_client, error) -> str:
+        started = time.monotonic()
+        with pytest.raises(error):
+            make_client().ping()
+        return f"{time.monotonic() - started:.1f} s"
+
+    closed = free_port()
+    rows = [
+        ("nothing listens on the port", "`Redis.from_url(url)`",
+         timed(lambda: redis.Redis.from_url(f"redis://127.0.0.1:{closed}/0"), redis.exceptions.ConnectionError)),
+        ("nothing listens on the port", "`Redis(host=..., port=...)`",
+         timed(lambda: redis.Redis(host="127.0.0.1", port=closed), redis.exceptions.ConnectionError)),
+    ]  # fmt: skip
     server = private_redis()
     server.client().ping()
     server.proc.send_signal(signal.SIGSTOP)  # the process still exists, the kernel still accepts; nobody answers
     try:
-        rows = []
-        for label, client in [
-            ("`from_url(url, socket_timeout=0.5)`", redis.Redis.from_url(server.url, socket_timeout=0.5)),
-            ("`Redis(host, port, socket_timeout=0.5)`", redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=0.5)),
-        ]:  # fmt: skip
-            started = time.monotonic()
-            with pytest.raises(redis.exceptions.TimeoutError):
-                client.ping()
-            rows.append(f"| {label} | {time.monotonic() - started:.1f} s |")
+        rows += [
+            ("hung (SIGSTOP)", "`Redis.from_url(url, socket_timeout=0.5)`",
+             timed(lambda: redis.Redis.from_url(server.url, socket_timeout=0.5), redis.exceptions.TimeoutError)),
+            ("hung (SIGSTOP)", "`Redis(host=..., port=..., socket_timeout=0.5)`",
+             timed(lambda: redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=0.5), redis.exceptions.TimeoutError)),
+        ]  # fmt: skip
     finally:
         server.proc.send_signal(signal.SIGCONT)
     redis_outcome(
         "retry_times.md",
-        "| Client (server stopped with SIGSTOP) | time until `TimeoutError` |\n|---|---|\n" + "\n".join(rows),
+        "| Server | client | time until the error |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows),
         vary=True,
     )
 

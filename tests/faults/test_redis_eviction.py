@@ -67,3 +67,15 @@ def test_eviction_policies_under_a_2mb_limit(private_redis, redis_outcome):
             f"| `{policy}` | {c['accepted']:,} | {c['refused']:,} | {c['evicted']:,} | {c['kept_ttl']:,} | {c['kept_no_ttl']:,} |"
         )
     redis_outcome("eviction.md", "\n".join(lines), vary=True)
+
+
+def test_reads_can_evict_near_the_limit(private_redis):
+    """Client reply buffers count toward maxmemory: big read replies near the limit make Redis evict keys."""
+    server = private_redis(*small_memory_flags("allkeys-lru"))
+    client = server.client()
+    fill(client)
+    before = client.dbsize()
+    for _ in client.scan_iter("k:*", count=1000):  # read-only commands with big replies
+        pass
+    after = client.dbsize()
+    assert after < before, (before, after)

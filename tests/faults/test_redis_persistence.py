@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 WRITES = 1000
 DEFAULT_SAVE = "3600 1 300 100 60 10000"  # what redis-server 7.0 uses without a config file
 

@@ -14,11 +14,10 @@ import subprocess
 
 import pytest
 import redis
+from fixtures.redis_fixtures import PortMap, console_file, run_documented
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from fixtures.redis_fixtures import PortMap, console_file, run_documented
 from services.errors import wait_until
-
 
 NO_RETRY = Retry(NoBackoff(), 0)  # refusals are final; do not spend redis-py's 10 default retries on them
 
