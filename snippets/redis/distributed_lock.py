@@ -12,12 +12,12 @@ r = redis.Redis.from_url(REDIS_URL, decode_responses=True)
 mine = r.lock("lock:nightly-report", timeout=10, blocking_timeout=0.5)
 theirs = r.lock("lock:nightly-report", timeout=10, blocking_timeout=0.5)
 
-print(mine.acquire())
-#> True
+print(mine.acquire(), r.ttl("lock:nightly-report"))  # seconds left
+#> True 10
 print(theirs.acquire())  # waited 0.5 s, then gave up
 #> False
-print(mine.owned(), theirs.owned(), r.ttl("lock:nightly-report"))
-#> True False 10
+print(mine.owned(), theirs.owned())
+#> True False
 mine.release()  # deletes the key only if it still holds our token
 print(theirs.acquire())
 #> True
