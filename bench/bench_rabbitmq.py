@@ -138,13 +138,11 @@ def consume(params, n: int, prefetch: int) -> float:
         channel.basic_publish("", QUEUE, BODY, TRANSIENT)
     wait_depth(channel, n)
     channel.basic_qos(prefetch_count=prefetch)
-    got = 0
     started = time.perf_counter()
-    for method, _props, _body in channel.consume(QUEUE, inactivity_timeout=10):
+    for got, (method, _props, _body) in enumerate(channel.consume(QUEUE, inactivity_timeout=10), start=1):
         if method is None:
-            raise RuntimeError(f"consumer stalled after {got} of {n} messages")
+            raise RuntimeError(f"consumer stalled after {got - 1} of {n} messages")
         channel.basic_ack(method.delivery_tag)
-        got += 1
         if got == n:
             break
     seconds = time.perf_counter() - started

@@ -94,8 +94,8 @@ def raise_and_catch(n: int, capture: bool) -> float:
 
 def main() -> None:
     args = parse_args(__doc__)
-    n_req = 50 if args.tiny else 2000
-    n_exc = 10 if args.tiny else 250
+    n_req = 50 if args.tiny else 1000
+    n_exc = 10 if args.tiny else 200
     s = Section("sentry", tiny=args.tiny)
     s.versions.update({"sentry-sdk": sentry_sdk.VERSION, "FastAPI": fastapi.__version__})
     built = {"transactions": 0}

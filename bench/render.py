@@ -151,7 +151,7 @@ def headlines(rows: dict) -> str:
             continue
         row = rows[rid]
         quoted = [c["text"] for c in row["compare"] if c["to"] in refs]
-        lines.append(f"- [{lead}](#{rid}): {'; '.join(quoted)} ({result(row)})")
+        lines.append(f"- [{lead}](#{rid}): {'; '.join(quoted)} ({fmt_num(row['value'])} {row['unit']})")
     return "\n".join(lines)
 
 

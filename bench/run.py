@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every benchmark and write what the Benchmarks page shows: python3 bench/run.py
 
-    python3 bench/run.py              # full run, about 3 minutes on 2 cores; writes bench/results/latest.json + .md
+    python3 bench/run.py              # full run, a few minutes on 2 cores; writes bench/results/latest.json + .md
     python3 bench/run.py --tiny       # every script with tiny sizes (what tests/test_bench.py runs)
     python3 bench/run.py --only redis,celery   # re-run some sections, keep the others from latest.json
     python3 bench/run.py --render     # only re-render latest.md from latest.json
@@ -63,7 +63,8 @@ def machine() -> dict:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        mem_kb = int(next(line.split()[1] for line in meminfo if line.startswith("MemTotal")))
     except (OSError, StopIteration, ValueError):
         mem_kb = 0
     return {
