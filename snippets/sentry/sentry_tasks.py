@@ -15,6 +15,8 @@ SENTRY_DSN = os.environ.get(
 )
 
 app = Celery("sentry_tasks", broker=AMQP_URL, backend=REDIS_URL)
+# its own queue: other apps' workers on the same broker never take these
+app.conf.task_default_queue = "sentry_tasks"
 
 
 @signals.celeryd_init.connect

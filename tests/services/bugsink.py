@@ -183,13 +183,16 @@ class Bugsink:
     def shell(self, code: str) -> str:
         return self.manage("shell", "-v", "0", "-c", code)
 
-    def add_alert_webhook(self, project: Project | int, kind: str, webhook_url: str) -> None:
-        """Alert on new/regressed issues of `project` by posting to `webhook_url` ("slack", "discord", "custom", ...)."""
+    def add_alert_webhooks(self, project: Project | int, webhooks: dict[str, str]) -> None:
+        """Alert on new/regressed issues of `project` by posting to each URL; `webhooks` maps a kind
+        ("slack", "discord", "custom", ...) to its webhook URL. One `bugsink-manage shell` for all."""
         pid = project.id if isinstance(project, Project) else project
         self.shell(
             "import json\nfrom alerts.models import MessagingServiceConfig\nfrom projects.models import Project\n"
-            f"MessagingServiceConfig.objects.create(project=Project.objects.get(id={pid}), kind={kind!r}, "
-            f"display_name={kind!r}, config=json.dumps({{'webhook_url': {webhook_url!r}}}))"
+            f"project = Project.objects.get(id={pid})\n"
+            f"for kind, url in {webhooks!r}.items():\n"
+            "    MessagingServiceConfig.objects.create(project=project, kind=kind, display_name=kind, "
+            "config=json.dumps({'webhook_url': url}))"
         )
 
     def create_superuser(self, email: str, password: str) -> None:
