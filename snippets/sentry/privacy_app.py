@@ -32,7 +32,7 @@ MODES = {
         ),
         "before_send": drop_query_string,
     },
-    # the old switch for personal data (deprecated in sentry-sdk 2.75)
+    # the old switch for personal data (warns as deprecated in sdk 2.75)
     "pii": {"send_default_pii": True},
     # its replacement; note: it turns the EventScrubber off
     "data_collection": {"data_collection": {"user_info": True}},

@@ -13,7 +13,6 @@ import sys
 
 import pytest
 from fixtures.sentry_fixtures import SENTRY_SNIPPETS, page_table, run_python
-from services.bugsink import Bugsink
 from services.http_receiver import HttpReceiver, Reply
 
 LIMIT = 10  # seconds: "never blocks" means the app goes on within seconds, whatever the server does
@@ -44,7 +43,8 @@ def test_unreachable_server_costs_nothing_and_keeps_nothing():
 
 
 @pytest.mark.slow
-def test_server_down_mid_run_events_are_lost_not_retried(tmp_path):
+def test_server_down_mid_run_events_are_lost_not_retried(bugsink):
+    """The run's Bugsink is stopped and served again on the same port and data (tests run one at a time)."""
     child_code = (
         "import sys, sentry_sdk\n"
         "sentry_sdk.init(dsn=sys.argv[1])\n"
@@ -53,8 +53,9 @@ def test_server_down_mid_run_events_are_lost_not_retried(tmp_path):
         "    sentry_sdk.flush(timeout=2)\n"
         "    print('done', flush=True)\n"
     )
-    with Bugsink(tmp_path) as server:
-        project = server.new_project("down mid-run")
+    server = bugsink
+    project = server.new_project("down mid-run")
+    try:
         child = subprocess.Popen(
             [sys.executable, "-c", child_code, project.dsn], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
@@ -77,7 +78,10 @@ def test_server_down_mid_run_events_are_lost_not_retried(tmp_path):
             assert child.wait(LIMIT) == 0
         finally:
             child.kill()
-        arrived = sorted(e["data"]["message"] for e in server.all_events(project))
+    finally:
+        if server.proc.poll() is not None:  # stopped and not back: serve again for the tests after this one
+            server.restart()
+    arrived = sorted(e["data"]["message"] for e in server.all_events(project))
     assert arrived == [*(f"after {n}" for n in range(3)), *(f"before {n}" for n in range(3))]
     row = table()["Server down mid-run, then back"]
     assert row["Captured"] == "3 + 3 + 3" and row["Reached the server"] == "6 (before and after)"
@@ -129,25 +133,19 @@ def test_429_stops_sending_until_retry_after_then_resumes():
     assert row["Dropped"] == "4, without a request"
 
 
-def test_rate_limited_snippet_sends_one_request_for_five_events():
-    result, took = run_python(SENTRY_SNIPPETS / "rate_limited.py")
-    assert result.returncode == 0 and took < LIMIT, result.stderr
-    assert result.stdout.splitlines() == ["capture returned an id for all 5: True", "HTTP requests the server got: 1"]
-
-
 def test_sample_rate_drops_before_sending(bugsink):
     """capture_*() returns None exactly for the events sample_rate dropped; the others all arrive."""
     project = bugsink.new_project("edge: sample_rate")
     code = (
         "import os, sentry_sdk\n"
-        "sentry_sdk.init(dsn=os.environ['DSN'], sample_rate=0.2)\n"
-        "ids = [sentry_sdk.capture_message(f'job {n} failed') for n in range(50)]\n"
+        "sentry_sdk.init(dsn=os.environ['DSN'], sample_rate=0.5)\n"
+        "ids = [sentry_sdk.capture_message(f'job {n} failed') for n in range(30)]\n"
         "sentry_sdk.flush(timeout=10)\n"
         "print(sum(i is not None for i in ids))\n"
     )
     result, _ = run_python(code, env={"DSN": project.dsn})
     kept = int(result.stdout)
-    assert 0 < kept < 50
+    assert 0 < kept < 30
     assert sum(i["digested_event_count"] for i in bugsink.issues(project)) == kept
     row = table()["sample_rate=0.2"]
     assert row["Reached the server"] == "the ones capture_*() returned an id for"
