@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,17 @@ class Bugsink:
     def start(self) -> Bugsink:
         self.prepare()
         self.token = self.manage("shell", "-v", "0", "-c", _SETUP).strip().splitlines()[-1]
+        self._serve()
+        self.team = self.api("GET", "teams/")["results"][0]["id"]
+        return self
+
+    def restart(self) -> Bugsink:
+        """Stop the server process and serve the same data again on the same port (a server that went away and came back)."""
+        self.stop()
+        self._serve()
+        return self
+
+    def _serve(self) -> None:
         self.proc = spawn(
             [self._bin("gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--no-control-socket",
              "--graceful-timeout", "0", "bugsink.wsgi"],
@@ -105,8 +117,6 @@ class Bugsink:
             wait_until(ready, timeout=30, what="Bugsink /health/ready")
         except TimeoutError as exc:
             raise ServiceUnavailable("Bugsink", self.url, f"{exc}\n{tail(self.log)}") from None
-        self.team = self.api("GET", "teams/")["results"][0]["id"]
-        return self
 
     def _migrated_db(self) -> None:
         """Migrations take seconds: run them once per Bugsink venv ("golden" copy), then copy the SQLite files."""
@@ -148,9 +158,11 @@ class Bugsink:
         detail = self.api("GET", f"projects/{created['id']}/")
         return Project(id=int(detail["id"]), dsn=detail["dsn"])
 
-    def issues(self, project: Project | int) -> list[dict]:
+    def issues(self, project: Project | int, q: str | None = None) -> list[dict]:
+        """The project's issues; `q` is Bugsink's search (e.g. "release:shop@1.0 environment:staging")."""
         pid = project.id if isinstance(project, Project) else project
-        return self._all(f"issues/?project={pid}")
+        query = f"&q={urllib.parse.quote(q)}" if q else ""
+        return self._all(f"issues/?project={pid}{query}")
 
     def events(self, issue_id: str) -> list[dict]:
         """Full events (with `data`) of one issue, oldest first."""
@@ -166,6 +178,29 @@ class Bugsink:
             if not page.get("next"):
                 return results
             page = self.api("GET", page["next"].split("/api/canonical/0/", 1)[1])
+
+    # -- server-side settings the REST API does not expose (Django ORM via `bugsink-manage shell`) ----
+    def shell(self, code: str) -> str:
+        return self.manage("shell", "-v", "0", "-c", code)
+
+    def add_alert_webhooks(self, project: Project | int, webhooks: dict[str, str]) -> None:
+        """Alert on new/regressed issues of `project` by posting to each URL; `webhooks` maps a kind
+        ("slack", "discord", "custom", ...) to its webhook URL. One `bugsink-manage shell` for all."""
+        pid = project.id if isinstance(project, Project) else project
+        self.shell(
+            "import json\nfrom alerts.models import MessagingServiceConfig\nfrom projects.models import Project\n"
+            f"project = Project.objects.get(id={pid})\n"
+            f"for kind, url in {webhooks!r}.items():\n"
+            "    MessagingServiceConfig.objects.create(project=project, kind=kind, display_name=kind, "
+            "config=json.dumps({'webhook_url': url}))"
+        )
+
+    def create_superuser(self, email: str, password: str) -> None:
+        """A user who can log in to the web UI (for screenshots), member of every project."""
+        self.shell(
+            "from django.contrib.auth import get_user_model\n"
+            f"get_user_model().objects.create_superuser(username={email!r}, email={email!r}, password={password!r})"
+        )
 
     def __enter__(self) -> Bugsink:
         return self.start()
