@@ -1,21 +1,76 @@
-"""Celery snippets: a real worker (subprocess) runs the tasks module the page shows."""
+"""Celery snippets: real worker subprocesses run the task modules the pages show.
+
+Every app module gets its own broker space (see tests/fixtures/celery_fixtures.py), and the worker
+the test starts runs the command the page shows, plus `--concurrency 2 --without-gossip
+--without-mingle -n <unique name>`. Workers are session-wide (one per app, env and options); the
+processes a single snippet needs (beat, Flower, a web app, an SMTP inbox) live for that snippet only.
+After the snippet, checks assert what happened on the worker side (Redis keys, emails, logs).
+"""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
+from services.celery_cli import CeleryProcess, http_answers
+from services.procs import free_port
 
-def worker(app: str, **options):
-    """Make sure a worker for `app` (a module in the snippet's folder) is running with the snippet's env."""
+
+def isolated(app: str, *, broker: str = "rabbitmq"):
+    """The snippet talks to `app`'s own vhost (and Redis db when the broker is Redis)."""
 
     @contextmanager
     def setup(ctx):
-        ctx.data["worker"] = ctx.fixture("celery_workers").ensure(app, cwd=ctx.path.parent, env=ctx.env, **options)
+        ctx.env.update(ctx.fixture("celery_isolation").env(app, ctx.env, broker=broker))
         yield
 
     return setup
 
 
+def worker(app: str, *, broker: str = "rabbitmq", key: str | None = None, **options):
+    """A running `celery -A <app> worker` for the snippet (started on first use, then reused).
+
+    `app` is the module name in the snippet's folder; `key` names the broker space (default: the
+    folder and module, so two modules named `tasks` in different folders stay apart).
+    """
+
+    @contextmanager
+    def setup(ctx):
+        space = key or f"{ctx.path.parent.name}.{app}"
+        ctx.env.update(ctx.fixture("celery_isolation").env(space, ctx.env, broker=broker))
+        ctx.data.setdefault("workers", []).append(
+            ctx.fixture("celery_workers").ensure(app, cwd=ctx.path.parent, env=ctx.env, **options)
+        )
+        yield
+
+    return setup
+
+
+CALLING = worker("calling_tasks")
+
+def beat(app: str):
+    """`celery -A <app> beat` for the duration of the snippet (cwd: a temp dir, for its schedule file)."""
+
+    @contextmanager
+    def setup(ctx):
+        command = f"celery -A {app} beat --loglevel INFO"
+        logdir = ctx.fixture("celery_logdir")
+        with CeleryProcess(command, cwd=ctx.tmp_path, pythonpath=ctx.path.parent, env=ctx.env, logdir=logdir,
+                           ready="beat: Starting...", name=f"beat-{app}"):  # fmt: skip
+            yield
+
+    return setup
+
+
 SETUPS = {
-    "celery/call_task.py": [worker("tasks")],
+    "celery/first_app/rabbitmq/call.py": [worker("tasks")],
+    "celery/first_app/redis/call.py": [worker("tasks", broker="redis")],
+    "celery/calling_delay_vs_apply_async.py": [CALLING],
+    "celery/calling_countdown_eta_expires.py": [CALLING],
+    "celery/calling_states.py": [CALLING],
+    "celery/calling_pending_unknown.py": [CALLING],
+    "celery/calling_bad_input.py": [CALLING],
+    "celery/retry_manual.py": [worker("retry_tasks")],
+    "celery/retry_autoretry_backoff.py": [worker("retry_tasks")],
+    "celery/periodic_ticks.py": [worker("periodic_tasks"), beat("periodic_tasks")],
+    "celery/time_limits.py": [worker("time_limit_tasks", pool="prefork", concurrency=1)],
 }
