@@ -61,6 +61,11 @@ def beat(app: str):
     return setup
 
 
+ROUTING = [
+    worker("routing_tasks", queues="images", extra=("-n", "images@%h")),
+    worker("routing_tasks", queues="celery", extra=("-n", "default@%h")),
+]
+
 SETUPS = {
     "celery/first_app/rabbitmq/call.py": [worker("tasks")],
     "celery/first_app/redis/call.py": [worker("tasks", broker="redis")],
@@ -71,6 +76,14 @@ SETUPS = {
     "celery/calling_bad_input.py": [CALLING],
     "celery/retry_manual.py": [worker("retry_tasks")],
     "celery/retry_autoretry_backoff.py": [worker("retry_tasks")],
+    "celery/canvas_chain.py": [worker("canvas_tasks")],
+    "celery/canvas_group.py": [worker("canvas_tasks")],
+    "celery/canvas_chord.py": [worker("canvas_tasks")],
+    "celery/canvas_chain_error.py": [worker("canvas_tasks")],
+    "celery/routing_who_ran_what.py": ROUTING,
+    "celery/workers_inspect.py": ROUTING,
+    "celery/workers_control.py": ROUTING,
+    "celery/reliable_idempotent.py": [worker("reliable_tasks")],
     "celery/periodic_ticks.py": [worker("periodic_tasks"), beat("periodic_tasks")],
     "celery/time_limits.py": [worker("time_limit_tasks", pool="prefork", concurrency=1)],
 }
