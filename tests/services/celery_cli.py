@@ -54,18 +54,19 @@ class CeleryProcess:
         if self.ready is None:
             return self
 
-        def up() -> bool:
+        def up_or_exited() -> bool:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{' '.join(self.argv[2:])} exited:\n{tail(self.log)}")
-            if callable(self.ready):
-                return self.ready()
-            return self.ready in self.output()
+                return True
+            return self.ready() if callable(self.ready) else self.ready in self.output()
 
+        what = " ".join(self.argv[2:])
         try:
-            wait_until(up, timeout=timeout, interval=0.1, what=f"{' '.join(self.argv[2:])} to be ready")
-        except (TimeoutError, RuntimeError) as exc:
+            wait_until(up_or_exited, timeout=timeout, interval=0.1, what=f"{what} to be ready")
+        except TimeoutError as exc:
             self.stop()
             raise RuntimeError(f"{exc}\n{tail(self.log)}") from None
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"{what} exited:\n{tail(self.log)}")
         return self
 
     def output(self) -> str:

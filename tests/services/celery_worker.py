@@ -34,16 +34,16 @@ class CeleryWorker:
         env = {**os.environ, **self.env, "PYTHONPATH": os.pathsep.join([str(self.cwd), self.env.get("PYTHONPATH", "")])}
         self.proc = spawn(self.args, log=self.log, cwd=self.cwd, env=env)
 
-        def ready() -> bool:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"celery worker for {self.app} exited:\n{tail(self.log)}")
-            return " ready." in self.log.read_text(errors="replace")
+        def ready_or_exited() -> bool:  # (an exception here would only make wait_until poll on)
+            return self.proc.poll() is not None or " ready." in self.log.read_text(errors="replace")
 
         try:
-            wait_until(ready, timeout=timeout, interval=0.1, what=f"celery worker {self.app} to be ready")
+            wait_until(ready_or_exited, timeout=timeout, interval=0.1, what=f"celery worker {self.app} to be ready")
         except TimeoutError as exc:
             self.stop()
             raise RuntimeError(f"{exc}\n{tail(self.log)}") from None
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"celery worker for {self.app} exited:\n{tail(self.log)}")
         return self
 
     def stop(self) -> None:

@@ -66,6 +66,35 @@ ROUTING = [
     worker("routing_tasks", queues="celery", extra=("-n", "default@%h")),
 ]
 
+def worker_log_says(text: str):
+    """After the snippet: the log of the snippet's (last) worker contains `text`."""
+
+    @contextmanager
+    def setup(ctx):
+        yield
+        from services.errors import wait_until
+
+        wait_until(lambda: text in ctx.data["workers"][-1].output(), timeout=5, what=f"worker log: {text!r}")
+
+    return setup
+
+
+FLOWER = "celery -A monitoring_tasks flower --address=127.0.0.1 --port={port} --basic-auth=admin:change-me"
+
+
+@contextmanager
+def flower(ctx):
+    """Flower, started as the Monitoring page shows (on a free port), for the snippet's duration."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with CeleryProcess(FLOWER.format(port=port), cwd=ctx.path.parent, env=ctx.env, logdir=ctx.fixture("celery_logdir"),
+                       ready=lambda: http_answers(f"{url}/healthcheck"), name="flower"):  # fmt: skip
+        ctx.env["FLOWER_URL"] = url
+        yield
+
+
+MONITORING = worker("monitoring_tasks", extra=("-E",))
+
 SETUPS = {
     "celery/first_app/rabbitmq/call.py": [worker("tasks")],
     "celery/first_app/redis/call.py": [worker("tasks", broker="redis")],
@@ -84,6 +113,13 @@ SETUPS = {
     "celery/workers_inspect.py": ROUTING,
     "celery/workers_control.py": ROUTING,
     "celery/reliable_idempotent.py": [worker("reliable_tasks")],
+    "celery/serialization_json_types.py": [worker("serialization_tasks")],
+    "celery/serialization_pickle_refused.py": [
+        worker("serialization_tasks"),
+        worker_log_says("Refusing to deserialize untrusted content of type pickle"),
+    ],
+    "celery/events_receiver.py": [MONITORING],
+    "celery/flower_api.py": [MONITORING, flower],
     "celery/periodic_ticks.py": [worker("periodic_tasks"), beat("periodic_tasks")],
     "celery/time_limits.py": [worker("time_limit_tasks", pool="prefork", concurrency=1)],
 }
