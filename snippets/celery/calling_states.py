@@ -21,7 +21,7 @@ def states(result, timeout: float = 10.0) -> list[str]:
 # countdown=1: our first look surely comes before the worker starts it
 print(states(slow_add.apply_async((2, 3), countdown=1)))
 #> ['PENDING', 'STARTED', 'SUCCESS']
-print(states(retry_once.delay()))
+print(states(retry_once.apply_async(countdown=1)))
 #> ['PENDING', 'STARTED', 'RETRY', 'STARTED', 'SUCCESS']
 
 failed = fail.delay("bad input")

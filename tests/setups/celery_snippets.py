@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from harness import SNIPPETS
 from services.celery_cli import CeleryProcess, http_answers
 from services.procs import free_port
 
@@ -93,6 +94,41 @@ def flower(ctx):
         yield
 
 
+@contextmanager
+def signup_stack(ctx):
+    """SMTP inbox + email worker + the FastAPI app; afterwards the inbox must hold the welcome email."""
+    from services.asgi_app import UvicornApp
+    from services.smtp import SmtpServer
+
+    with SmtpServer() as smtp:
+        ctx.env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port))
+        with worker("email_tasks")(ctx), UvicornApp(
+            "fastapi_signup:api", cwd=ctx.path.parent, env=ctx.env, logdir=ctx.fixture("celery_logdir")
+        ) as web:
+            ctx.env["APP_URL"] = web.url
+            yield
+        [message] = smtp.wait_for(1)
+        assert (message["To"], message["Subject"]) == ("ada@example.com", "Welcome aboard")
+        assert message.get_content().strip() == "Thanks for signing up."
+        assert len(smtp.messages) == 1  # the invalid signup queued nothing
+
+
+@contextmanager
+def django_project(ctx):
+    """Snippets under django_site/: the project folder on sys.path (as `manage.py` would have it)."""
+    import sys
+
+    import celery  # noqa: F401 - the real package, before proj/celery.py's folder is on sys.path
+
+    site = str(SNIPPETS / "celery" / "django_site")
+    ctx.env["DJANGO_SETTINGS_MODULE"] = "proj.settings"
+    sys.path.insert(0, site)
+    try:
+        yield
+    finally:
+        sys.path.remove(site)
+
+
 MONITORING = worker("monitoring_tasks", extra=("-E",))
 
 SETUPS = {
@@ -120,6 +156,12 @@ SETUPS = {
     ],
     "celery/events_receiver.py": [MONITORING],
     "celery/flower_api.py": [MONITORING, flower],
+    "celery/fastapi_signup_client.py": [signup_stack],
+    "celery/django_site/": [django_project],
+    "celery/django_site/django_call.py": [worker("proj")],
+    "celery/flask_client.py": [worker("flask_app.celery_app", key="celery.flask_app")],
+    "celery/testing_eager_misleads.py": [isolated("celery.testing")],
+    "celery/testing_start_worker.py": [isolated("celery.testing")],
     "celery/periodic_ticks.py": [worker("periodic_tasks"), beat("periodic_tasks")],
     "celery/time_limits.py": [worker("time_limit_tasks", pool="prefork", concurrency=1)],
 }
