@@ -162,6 +162,8 @@ SETUPS = {
     "celery/flask_client.py": [worker("flask_app.celery_app", key="celery.flask_app")],
     "celery/testing_eager_misleads.py": [isolated("celery.testing")],
     "celery/testing_start_worker.py": [isolated("celery.testing")],
+    "celery/pitfall_get_inside_task.py": [worker("testing_tasks")],
+    "celery/pitfall_result_expiry.py": [CALLING],
     "celery/periodic_ticks.py": [worker("periodic_tasks"), beat("periodic_tasks")],
     "celery/time_limits.py": [worker("time_limit_tasks", pool="prefork", concurrency=1)],
 }
