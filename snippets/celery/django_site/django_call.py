@@ -14,3 +14,6 @@ print(result.get(timeout=10))
 #> order 7 confirmed (TIME_ZONE=UTC)
 print(type(confirm_order.app).__name__, confirm_order.app.main)
 #> Celery proj
+# In a Django project tasks also have delay_on_commit() (Celery 5.4+)
+print(hasattr(confirm_order, "delay_on_commit"))
+#> True
