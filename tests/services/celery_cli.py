@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -44,13 +45,21 @@ class CeleryProcess:
 
     def __init__(self, command: str | list[str], *, cwd: Path, env: dict, logdir: Path, ready=None, name: str = "celery",
                  pythonpath: Path | None = None):  # fmt: skip
+        self.command = command if isinstance(command, str) else shlex.join(command)
         self.argv, self.cwd, self.env, self.ready = celery_argv(command), cwd, env, ready
         self.pythonpath = pythonpath
         self.log = logdir / f"{name}-{free_port()}.log"  # a unique suffix
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30.0) -> CeleryProcess:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> CeleryProcess:
+        """Start the process without waiting (start several, then wait for each)."""
         self.proc = spawn(self.argv, log=self.log, cwd=self.cwd, env=celery_env(self.cwd, self.env, self.pythonpath))
+        return self
+
+    def wait_ready(self, timeout: float = 30.0) -> CeleryProcess:
         if self.ready is None:
             return self
 
@@ -68,6 +77,14 @@ class CeleryProcess:
         if self.proc.poll() is not None:
             raise RuntimeError(f"{what} exited:\n{tail(self.log)}")
         return self
+
+    def signal_stop(self) -> None:
+        """SIGTERM without waiting (then `stop()` each: they shut down in parallel)."""
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
