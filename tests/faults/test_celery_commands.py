@@ -81,8 +81,9 @@ def start(command: str, env: dict, cwd: Path, logdir: Path, tmp_path: Path) -> C
 
 
 def _env_for(module: str, celery_env) -> dict:
-    # every broker/backend variable points at private services, whatever the app reads
-    return celery_env(f"commands.{module}", broker="redis", SMTP_PORT=str(free_port()))
+    # every broker/backend variable points at private services (CELERY_BROKER_URL unset: reliable_tasks
+    # falls back to AMQP_URL; the Redis tab's tasks.py is not what `-A tasks` runs here)
+    return celery_env(f"commands.{module}", SMTP_PORT=str(free_port()))
 
 
 def _run_one_shot(command: str, env: dict, cwd: Path, ids: dict) -> str:
