@@ -12,23 +12,35 @@ flower = httpx.Client(
     base_url=FLOWER_URL, auth=tuple(AUTH.split(":", 1)), timeout=10
 )
 
+
+def poll(path: str, ready, **params) -> dict:
+    """GET path until ready(json) is true: Flower learns things from events
+    and inspect replies, a moment after they happen."""
+    deadline = time.monotonic() + 15
+    while True:
+        response = flower.get(path, params=params)
+        if response.status_code == 200 and ready(response.json()):
+            return response.json()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path}: {response.status_code}")
+        time.sleep(0.2)
+
+
 print(httpx.get(f"{FLOWER_URL}/api/workers").status_code)  # no credentials
 #> 401
 
 task = add.delay(20, 22)
 task.get(timeout=10)
 
-# Flower learns about tasks from events: poll until it has this one.
-deadline = time.monotonic() + 10
-info = {}
-while info.get("state") != "SUCCESS" and time.monotonic() < deadline:
-    time.sleep(0.2)
-    response = flower.get(f"/api/task/info/{task.id}")
-    info = response.json() if response.status_code == 200 else {}
+info = poll(f"/api/task/info/{task.id}", lambda t: t["state"] == "SUCCESS")
 print(info["name"], info["state"], info["result"], info["args"])
 #> monitoring_tasks.add SUCCESS 42 (20, 22)
 
-workers = flower.get("/api/workers", params={"refresh": True}).json()
+workers = poll(
+    "/api/workers",
+    lambda ws: ws and all("registered" in w for w in ws.values()),
+    refresh=True,
+)
 print(len(workers), [sorted(w["registered"]) for w in workers.values()])
 #> 1 [['monitoring_tasks.add']]
 tasks = flower.get("/api/tasks", params={"limit": 10}).json()
