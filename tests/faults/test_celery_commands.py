@@ -126,6 +126,7 @@ def _run_in_order(commands: list[str], env_for, ids: dict) -> None:
     flush()
 
 
+@pytest.mark.slow
 def test_commands_of_the_pages_before_the_cheatsheet_run(celery_env, celery_logdir, tmp_path):
     """Worker, beat, events and Flower commands start and become ready; the one-shot ones succeed."""
     commands = list(dict.fromkeys(c for page in sorted(PAGES.glob("*.md")) if page != CHEATSHEET for c in page_commands(page)))

@@ -50,6 +50,7 @@ def test_a_worker_accepting_pickle_runs_code_from_the_message(celery_env, celery
         assert int(store.get("pickle:ran")) == worker.proc.pid  # ...after the payload ran in the worker
 
 
+@pytest.mark.slow
 def test_the_json_only_worker_refuses_the_same_message(celery_env, celery_client, celery_logdir, redis_server):
     env = celery_env("serialization.json-only")
     store = redis_server.client(decode_responses=True)
