@@ -1,4 +1,4 @@
-"""A Celery app with one task. RabbitMQ carries tasks, Redis keeps results.
+"""A first Celery app: RabbitMQ carries the task messages, Redis keeps results.
 
 Start a worker for it, from this folder:
 
@@ -18,3 +18,8 @@ app = Celery("tasks", broker=AMQP_URL, backend=REDIS_URL)
 @app.task
 def add(x: int, y: int) -> int:
     return x + y
+
+
+@app.task
+def count_words(text: str) -> int:
+    return len(text.split())

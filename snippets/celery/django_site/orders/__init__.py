@@ -1,0 +1,1 @@
+"""orders: a Django app; its tasks.py holds its Celery tasks."""
