@@ -20,6 +20,7 @@ consumer.queue_declare("guide.concepts.greetings", durable=True)
 consumer.queue_bind(
     "guide.concepts.greetings", "guide.concepts", routing_key="greeting"
 )
+publisher.confirm_delivery()  # publish returns once the broker routed it
 publisher.basic_publish("guide.concepts", "greeting", b"hi")
 publisher.basic_publish("guide.concepts", "farewell", b"bye")  # no binding
 

@@ -75,3 +75,88 @@ SETUPS |= {
     "rabbitmq/fair_dispatch.py": [leaves({"guide.fair": None})],
     "rabbitmq/auto_ack_loss.py": [leaves({"guide.ack-demo": None})],
 }
+
+
+@contextmanager
+def rpc_requests(ctx):
+    """Before rpc_server.py: two requests waiting, as a client would send them; after: their replies."""
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(ctx.env["AMQP_URL"]))
+    channel = connection.channel()
+    channel.queue_declare("guide.rpc", durable=True)
+    channel.queue_declare("guide.rpc.test-replies", durable=True)
+    for n in (10, 30):
+        props = pika.BasicProperties(reply_to="guide.rpc.test-replies", correlation_id=f"request-{n}")
+        channel.basic_publish("", "guide.rpc", str(n).encode(), properties=props)
+    try:
+        yield
+        replies = {}
+        while (got := channel.basic_get("guide.rpc.test-replies", auto_ack=True))[0] is not None:
+            replies[got[1].correlation_id] = got[2]
+        assert replies == {"request-10": b"55", "request-30": b"832040"}
+    finally:
+        channel.queue_delete("guide.rpc.test-replies")
+        channel.queue_delete("guide.rpc")
+        connection.close()
+
+
+@contextmanager
+def rpc_server_running(ctx):
+    """Before rpc_client.py: rpc_server.py runs in the background (it stops after 3 s idle)."""
+    delete_queues(ctx.env["AMQP_URL"], "guide.rpc")
+    log = ctx.tmp_path / "rpc_server.log"
+    with snippet_process("rabbitmq/rpc_server.py", ctx.env, log) as proc:
+        wait_until(lambda: _consumers(ctx.env["AMQP_URL"], "guide.rpc") == 1, timeout=20, what="rpc_server.py to consume")
+        yield
+        proc.wait(timeout=20)
+        assert "fib(10) = 55\nfib(30) = 832040\n" in log.read_text()
+    delete_queues(ctx.env["AMQP_URL"], "guide.rpc")
+
+
+def _consumers(url: str, queue: str) -> int:
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(url))
+    try:
+        return connection.channel().queue_declare(queue, passive=True).method.consumer_count
+    finally:
+        connection.close()
+
+
+SETUPS |= {
+    "rabbitmq/rpc_server.py": [rpc_requests],
+    "rabbitmq/rpc_client.py": [rpc_server_running, leaves({"guide.rpc.standby": None})],
+}
+
+
+@contextmanager
+def restarted_after_publish(ctx):
+    """Before durability_2_count.py: durability_1_publish.py ran, then the private node restarted."""
+    ctx.data["before"] = run_snippet("rabbitmq/durability_1_publish.py", ctx.env)
+    node = ctx.data["node"]
+    node.stop_app()
+    node.start_app()
+    yield
+
+
+SETUPS |= {
+    "rabbitmq/publisher_confirms.py": [leaves({"guide.confirmed": None})],
+    "rabbitmq/durability_1_publish.py": [
+        private_node,
+        leaves({"guide.durable-persistent": 100, "guide.durable-transient": 100, "guide.transient-persistent": 100}),
+    ],
+    "rabbitmq/durability_2_count.py": [
+        private_node,
+        restarted_after_publish,
+        leaves({"guide.durable-persistent": None, "guide.durable-transient": None, "guide.transient-persistent": None}),
+    ],
+}
+SETUPS |= {
+    "rabbitmq/consumer_crash_redelivery.py": [leaves({"guide.payments": None})],
+    "rabbitmq/dead_letter_nack.py": [leaves({"guide.orders": None, "guide.orders.dead": None})],
+    "rabbitmq/queue_ttl.py": [leaves({"guide.quotes": None, "guide.expired": None})],
+    "rabbitmq/delayed_retry.py": [leaves({"guide.jobs": None, "guide.jobs.wait": None, "guide.jobs.parked": None})],
+    "rabbitmq/poison_message_classic.py": [leaves({"guide.poison.classic": None})],
+    "rabbitmq/poison_message_quorum.py": [leaves({"guide.poison.quorum": None, "guide.poison.dead": None})],
+}
