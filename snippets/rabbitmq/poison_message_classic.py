@@ -20,6 +20,7 @@ for method, properties, _body in channel.consume(
         break
     deliveries += 1
     if deliveries == 50:  # give up watching; the broker never would
+        headers = properties.headers
         break
     # The handler "crashes" and hands the message back
     channel.basic_reject(method.delivery_tag, requeue=True)
@@ -28,7 +29,7 @@ channel.cancel()
 print("deliveries so far:", deliveries)
 #> deliveries so far: 50
 # All a classic queue tells the consumer: "seen before", not how often.
-print("redelivered:", method.redelivered, "| headers:", properties.headers)
+print("redelivered:", method.redelivered, "| headers:", headers)
 #> redelivered: True | headers: None
 channel.queue_delete("guide.poison.classic")
 connection.close()
