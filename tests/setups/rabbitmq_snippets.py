@@ -160,3 +160,16 @@ SETUPS |= {
     "rabbitmq/poison_message_classic.py": [leaves({"guide.poison.classic": None})],
     "rabbitmq/poison_message_quorum.py": [leaves({"guide.poison.quorum": None, "guide.poison.dead": None})],
 }
+SETUPS |= {
+    "rabbitmq/management_queue_stats.py": [private_node, leaves({"guide.reports": None})],
+    "rabbitmq/monitor_queues.py": [private_node, leaves({"guide.emails": None, "guide.thumbnails": None})],
+}
+SETUPS |= {
+    "rabbitmq/reconnect_consumer.py": [private_node, leaves({"guide.resilient": None})],
+    "rabbitmq/thread_safe_ack.py": [leaves({"guide.thumbnails.threaded": None})],
+}
+SETUPS |= {
+    "rabbitmq/connection_per_message.py": [leaves({"guide.per-message": None})],
+    "rabbitmq/bounded_queue.py": [leaves({"guide.bounded.drop-head": None, "guide.bounded.reject": None})],
+    "rabbitmq/unacked_growth.py": [private_node, leaves({"guide.forgetful": None})],
+}
