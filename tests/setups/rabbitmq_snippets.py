@@ -173,3 +173,25 @@ SETUPS |= {
     "rabbitmq/bounded_queue.py": [leaves({"guide.bounded.drop-head": None, "guide.bounded.reject": None})],
     "rabbitmq/unacked_growth.py": [private_node, leaves({"guide.forgetful": None})],
 }
+
+
+@contextmanager
+def orders_app_user(ctx):
+    """security_*.py: the private node; afterwards the vhost 'orders' and user 'orders-app' are removed."""
+    from fixtures.rabbitmq_fixtures import api
+
+    node = ctx.data["node"]
+    ctx.env["ORDERS_AMQP_URL"] = f"amqp://orders-app:change-me@127.0.0.1:{node.port}/orders"
+    try:
+        yield
+    finally:
+        with api(node) as http:
+            http.delete("/api/vhosts/orders")
+            http.delete("/api/users/orders-app")
+
+
+SETUPS |= {
+    "rabbitmq/security_1_app_user.py": [private_node, orders_app_user],
+    "rabbitmq/security_2_denied.py": [private_node, orders_app_user, after("rabbitmq/security_1_app_user.py")],
+    "rabbitmq/tls_connect.py": [tls_node],
+}

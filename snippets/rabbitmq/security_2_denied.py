@@ -1,0 +1,51 @@
+"""The app user publishes and consumes where allowed; the rest is refused."""
+
+import os
+
+import pika
+
+ORDERS_AMQP_URL = os.environ.get(
+    "ORDERS_AMQP_URL", "amqp://orders-app:change-me@localhost:5672/orders"
+)
+params = pika.URLParameters(ORDERS_AMQP_URL)
+connection = pika.BlockingConnection(params)
+
+channel = connection.channel()
+channel.confirm_delivery()
+channel.basic_publish("orders", "new", b"order 7")  # write on "orders"
+method, _props, body = next(
+    channel.consume("orders.work", inactivity_timeout=5)  # read
+)
+channel.basic_ack(method.delivery_tag)
+print("allowed: publish to 'orders', consume", body)
+#> allowed: publish to 'orders', consume b'order 7'
+channel.cancel()
+
+attempts = {
+    "declare a queue": lambda ch: ch.queue_declare("orders.mine"),
+    "publish to amq.topic": lambda ch: ch.basic_publish(
+        "amq.topic", "x", b"x"
+    ),
+    "delete orders.work": lambda ch: ch.queue_delete("orders.work"),
+}
+for what, attempt in attempts.items():
+    channel = connection.channel()  # a refusal closes the channel
+    channel.confirm_delivery()
+    try:
+        attempt(channel)
+    except pika.exceptions.ChannelClosedByBroker as exc:
+        print(f"{what}: {exc.reply_code}", exc.reply_text.split(" - ")[0])
+        #> declare a queue: 403 ACCESS_REFUSED
+        #> publish to amq.topic: 403 ACCESS_REFUSED
+        #> delete orders.work: 403 ACCESS_REFUSED
+print("connection still open:", connection.is_open)
+#> connection still open: True
+connection.close()
+
+# Another vhost: refused when connecting.
+params.virtual_host = "/"
+try:
+    pika.BlockingConnection(params)
+except pika.exceptions.ProbableAccessDeniedError as exc:
+    print("vhost '/':", exc.args[0].split(": ", 1)[1][:40])
+    #> vhost '/': (530) "NOT_ALLOWED - access to vhost '/'
