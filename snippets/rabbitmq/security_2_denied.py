@@ -22,11 +22,9 @@ print("allowed: publish to 'orders', consume", body)
 channel.cancel()
 
 attempts = {
-    "declare a queue": lambda ch: ch.queue_declare("orders.mine"),
-    "publish to amq.topic": lambda ch: ch.basic_publish(
-        "amq.topic", "x", b"x"
-    ),
-    "delete orders.work": lambda ch: ch.queue_delete("orders.work"),
+    "declare (configure)": lambda ch: ch.queue_declare("orders.mine"),
+    "publish (write)": lambda ch: ch.basic_publish("amq.topic", "x", b"x"),
+    "delete (configure)": lambda ch: ch.queue_delete("orders.work"),
 }
 for what, attempt in attempts.items():
     channel = connection.channel()  # a refusal closes the channel
@@ -34,10 +32,12 @@ for what, attempt in attempts.items():
     try:
         attempt(channel)
     except pika.exceptions.ChannelClosedByBroker as exc:
-        print(f"{what}: {exc.reply_code}", exc.reply_text.split(" - ")[0])
-        #> declare a queue: 403 ACCESS_REFUSED
-        #> publish to amq.topic: 403 ACCESS_REFUSED
-        #> delete orders.work: 403 ACCESS_REFUSED
+        # "ACCESS_REFUSED - access to <resource> in vhost ... for user ..."
+        reason = exc.reply_text.split(" - ")[1].split(" in vhost")[0]
+        print(f"{what}: {exc.reply_code} {reason}")
+        #> declare (configure): 403 access to queue 'orders.mine'
+        #> publish (write): 403 access to exchange 'amq.topic'
+        #> delete (configure): 403 access to queue 'orders.work'
 print("connection still open:", connection.is_open)
 #> connection still open: True
 connection.close()
@@ -47,5 +47,6 @@ params.virtual_host = "/"
 try:
     pika.BlockingConnection(params)
 except pika.exceptions.ProbableAccessDeniedError as exc:
-    print("vhost '/':", exc.args[0].split(": ", 1)[1][:40])
-    #> vhost '/': (530) "NOT_ALLOWED - access to vhost '/'
+    reply = exc.args[0].split(": ", 1)[1]
+print(reply)
+#> (530) "NOT_ALLOWED - access to vhost '/' refused for user 'orders-app'"

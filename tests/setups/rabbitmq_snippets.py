@@ -195,3 +195,10 @@ SETUPS |= {
     "rabbitmq/security_2_denied.py": [private_node, orders_app_user, after("rabbitmq/security_1_app_user.py")],
     "rabbitmq/tls_connect.py": [tls_node],
 }
+SETUPS |= {
+    "rabbitmq/queue_type_classic.py": [leaves({"guide.type.classic": None})],
+    "rabbitmq/queue_type_quorum.py": [
+        leaves({"guide.type.quorum": None, "guide.type.quorum.non-durable": None, "guide.type.quorum.exclusive": None})
+    ],
+    "rabbitmq/queue_type_stream.py": [leaves({"guide.type.stream": None})],
+}
