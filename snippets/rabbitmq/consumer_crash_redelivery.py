@@ -8,9 +8,10 @@ AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@localhost:5672/%2F")
 QUEUE = "guide.payments"
 
 setup = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
-setup.channel().queue_delete(QUEUE)
-setup.channel().queue_declare(QUEUE, durable=True)
-setup.channel().basic_publish("", QUEUE, b"charge order 42")
+admin = setup.channel()
+admin.queue_delete(QUEUE)
+admin.queue_declare(QUEUE, durable=True)
+admin.basic_publish("", QUEUE, b"charge order 42")
 
 
 def take_one():
@@ -38,8 +39,8 @@ worker, channel, method = take_one()
 channel.basic_ack(method.delivery_tag)
 worker.close()
 
-left = setup.channel().queue_declare(QUEUE, passive=True).method
+left = admin.queue_declare(QUEUE, passive=True).method
 print("left in queue after the ack:", left.message_count)
 #> left in queue after the ack: 0
-setup.channel().queue_delete(QUEUE)
+admin.queue_delete(QUEUE)
 setup.close()

@@ -42,6 +42,7 @@ for line in sorted(read):  # a requeued message may come back later
 for what, arguments in {
     "non-durable": {"durable": False},
     "exclusive": {"durable": True, "exclusive": True},
+    "auto-delete": {"durable": True, "auto_delete": True},
 }.items():
     attempt = connection.channel()
     try:
@@ -55,5 +56,6 @@ for what, arguments in {
         print(f"{what}: {exc.reply_code} {reason}")
         #> non-durable: 406 invalid property 'non-durable'
         #> exclusive: 406 invalid property 'exclusive-owner'
+        #> auto-delete: 406 invalid property 'auto-delete'
 channel.queue_delete("guide.type.quorum")
 connection.close()

@@ -26,7 +26,9 @@ api.put(
 api.put(
     "/api/exchanges/orders/orders", json={"type": "direct", "durable": True}
 ).raise_for_status()
-api.put("/api/queues/orders/orders.work", json={"durable": True})
+api.put(
+    "/api/queues/orders/orders.work", json={"durable": True}
+).raise_for_status()
 api.post(
     "/api/bindings/orders/e/orders/q/orders.work", json={"routing_key": "new"}
 ).raise_for_status()

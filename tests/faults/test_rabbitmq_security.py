@@ -12,6 +12,7 @@ import shlex
 import socket
 import ssl
 
+import httpx
 import pika
 import pytest
 from fixtures.rabbitmq_fixtures import api
@@ -33,6 +34,7 @@ def test_rabbitmqctl_commands_on_the_page_limit_the_user(rabbit_node):
     try:
         for command in CLI:
             rabbit_node.ctl(*shlex.split(command)[1:])
+        rabbit_node.ctl("set_permissions", "-p", "orders", "guest", ".*", ".*", ".*")  # the admin (the API grants this itself)
         with api(rabbit_node) as http:  # the admin's topology, as in security_1_app_user.py
             http.put("/api/exchanges/orders/orders", json={"type": "direct", "durable": True}).raise_for_status()
             http.put("/api/queues/orders/orders.work", json={"durable": True}).raise_for_status()
@@ -47,6 +49,12 @@ def test_rabbitmqctl_commands_on_the_page_limit_the_user(rabbit_node):
             with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
                 connection.channel().queue_declare("orders.mine")  # configure: refused
             assert refused.value.reply_code == 403 and "ACCESS_REFUSED" in refused.value.reply_text
+            # a passive declare needs no configure permission: it only checks the queue exists
+            assert connection.channel().queue_declare("orders.work", passive=True).method.message_count == 0
+
+        # no tags: the user cannot use the management API (nor the UI, which is a client of it)
+        with httpx.Client(base_url=rabbit_node.management_url, auth=("orders-app", "change-me"), timeout=10) as http:
+            assert http.get("/api/overview").status_code == 401
     finally:
         rabbit_node.ctl("delete_vhost", "orders")
         rabbit_node.ctl("delete_user", "orders-app")

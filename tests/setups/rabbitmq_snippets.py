@@ -198,7 +198,11 @@ SETUPS |= {
 SETUPS |= {
     "rabbitmq/queue_type_classic.py": [leaves({"guide.type.classic": None})],
     "rabbitmq/queue_type_quorum.py": [
-        leaves({"guide.type.quorum": None, "guide.type.quorum.non-durable": None, "guide.type.quorum.exclusive": None})
+        leaves({"guide.type.quorum": None, "guide.type.quorum.non-durable": None, "guide.type.quorum.exclusive": None,
+                "guide.type.quorum.auto-delete": None})
     ],
     "rabbitmq/queue_type_stream.py": [leaves({"guide.type.stream": None})],
+}
+SETUPS |= {
+    "rabbitmq/shovel_to_quorum.py": [private_node, leaves({"guide.invoices": None, "guide.invoices.quorum": None})],
 }
