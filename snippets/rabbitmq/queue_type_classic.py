@@ -1,4 +1,4 @@
-"""Classic queue: one copy on one node; a consumed and acked message is gone."""
+"""Classic queue: one copy on one node; once acked, a message is gone."""
 
 import os
 
