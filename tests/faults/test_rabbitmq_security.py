@@ -27,6 +27,7 @@ CLI = [
 ]
 
 
+@pytest.mark.slow
 def test_rabbitmqctl_commands_on_the_page_limit_the_user(rabbit_node):
     page = PAGE.read_text()
     for command in CLI:
