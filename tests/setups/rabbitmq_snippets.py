@@ -137,6 +137,7 @@ def restarted_after_publish(ctx):
     node = ctx.data["node"]
     node.stop_app()
     node.start_app()
+    ctx.data["vhost"].wait_running()
     yield
 
 
