@@ -36,7 +36,8 @@ broken = connection.channel()
 try:
     broken.queue_declare("guide.concepts.no-such-queue", passive=True)
 except pika.exceptions.ChannelClosedByBroker as exc:
-    print("broken channel closed:", exc.reply_code, exc.reply_text[:9])
+    reason = exc.reply_text.split(" - ")[0]
+    print("broken channel closed:", exc.reply_code, reason)
     #> broken channel closed: 404 NOT_FOUND
 print("open:", broken.is_open, publisher.is_open, connection.is_open)
 #> open: False True True
