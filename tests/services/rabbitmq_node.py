@@ -21,18 +21,43 @@ from .procs import free_port, tail
 
 
 class RabbitNode:
-    def __init__(self, *, management: bool = False, conf: str = "", plugins: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        *,
+        management: bool = False,
+        conf: str = "",
+        plugins: tuple[str, ...] = (),
+        tcp: bool = True,
+        tls: tuple[Path, Path, Path] | None = None,
+        guest_localhost_only: bool = False,
+    ):
+        """`tcp=False` disables the plaintext AMQP listener; `tls=(ca, cert, key)` (PEM files) adds an amqps
+        listener on `ssl_port`; `guest_localhost_only=True` keeps the broker's default `loopback_users`."""
         if not shutil.which("rabbitmq-server"):
             raise ServiceUnavailable("RabbitMQ", "rabbitmq-server binary", "not installed", "apt-get install rabbitmq-server")
         self.name = f"guide{uuid.uuid4().hex[:8]}@localhost"
         self.port, self.dist_port = free_port(), free_port()
         self.management_port = free_port() if management else None
+        self.ssl_port = free_port() if tls else None
         self.dir = Path(tempfile.mkdtemp(prefix="guide-rabbit-"))  # not under pytest's 0700 tmp: user rabbitmq must enter
         (self.dir / "mnesia").mkdir()
         (self.dir / "log").mkdir()
         enabled = list(plugins) + (["rabbitmq_management"] if management else [])
         (self.dir / "enabled_plugins").write_text(f"[{','.join(enabled)}].\n")
-        lines = [f"listeners.tcp.default = {self.port}", "loopback_users = none"]
+        lines = [f"listeners.tcp.default = {self.port}" if tcp else "listeners.tcp = none"]
+        if not guest_localhost_only:
+            lines.append("loopback_users = none")
+        if tls:
+            (self.dir / "tls").mkdir()
+            names = ("ca_certificate.pem", "server_certificate.pem", "server_key.pem")
+            for src, name in zip(tls, names):
+                shutil.copy(src, self.dir / "tls" / name)
+            lines += [
+                f"listeners.ssl.default = {self.ssl_port}",
+                *(f"ssl_options.{key} = {self.dir / 'tls' / name}" for key, name in zip(("cacertfile", "certfile", "keyfile"), names)),
+                "ssl_options.verify = verify_none",
+                "ssl_options.fail_if_no_peer_cert = false",
+            ]
         if management:
             lines.append(f"management.tcp.port = {self.management_port}")
         (self.dir / "rabbitmq.conf").write_text("\n".join(lines) + "\n" + conf)
@@ -43,6 +68,10 @@ class RabbitNode:
     @property
     def url(self) -> str:
         return f"amqp://guest:guest@127.0.0.1:{self.port}/%2F"
+
+    @property
+    def tls_url(self) -> str:
+        return f"amqps://guest:guest@localhost:{self.ssl_port}/%2F"
 
     @property
     def management_url(self) -> str:
@@ -98,6 +127,11 @@ class RabbitNode:
         pid = int(self.pidfile.read_text().strip())
         os.kill(pid, signal.SIGKILL)
         wait_until(lambda: not Path(f"/proc/{pid}").exists(), timeout=10, what="killed RabbitMQ node to exit")
+
+    def restart(self) -> None:
+        """Stop the whole node (its Erlang VM, like `docker compose restart`), keep its data dir, start it again."""
+        self.ctl("stop", timeout=60)
+        self.start()
 
     def stop(self) -> None:
         try:
