@@ -1,7 +1,7 @@
 """The built site in a real browser (Playwright + headless Chromium): one pass over every page.
 
-`check_site()` serves a build folder on 127.0.0.1, opens every page once at 1280 px (light scheme)
-and once at 390 px (mobile), and returns a `SiteReport` with what each check found per page:
+`check_site()` serves a build folder on 127.0.0.1, opens every page once at 1280 px (light scheme),
+narrows it to 390 px (a phone) and back, and returns a `SiteReport` with what each check found per page:
 
 - requests: every request the page made; any off the origin (fonts, CDNs, analytics) is a failure,
   and so is a same-origin request that failed or answered >= 400;
@@ -16,9 +16,10 @@ and once at 390 px (mobile), and returns a `SiteReport` with what each check fou
 - mobile: the page does not scroll sideways at 390 px;
 - screenshots (full page) of both widths, and site search for given terms.
 
-Pages are checked `jobs` at a time in one browser (contexts and the HTTP cache are shared, so
-Mermaid's 3.5 MB script is compiled once). Reading the clipboard needs the focused page, so copies
-are done one at a time.
+Pages are checked `jobs` at a time in one browser context (the HTTP cache is shared, so Mermaid's
+3.5 MB script is compiled once). Reading the clipboard and taking a full-page screenshot need the
+page in front, so those steps take turns. The 390 px view is the same page narrowed (Material's
+layout depends only on the width), which saves a second load per page.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ MERMAID_SCRIPT = "javascripts/mermaid/mermaid.min.js"
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 390, "height": 844}
 RENDER_TIMEOUT_MS = 30_000
+MIN_DIAGRAM_SCALE = 0.7  # Mermaid's 16 px text shown at >= 11 px
 
 # Violations that come from Material itself and that we cannot fix from the site: (rule id, CSS
 # selector of the node). Keep this list narrow; every entry says why.
@@ -80,6 +82,10 @@ DIAGRAM_STATE = """
         .map(e => e.closest('[id^="d__mermaid"]') || e),
     ]).size,
     sizes: hosts.map(h => { const r = h.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; }),
+    scales: hosts.map(h => h.shadowRoot && h.shadowRoot.querySelector("svg")).filter(Boolean).map(svg => {
+      const natural = svg.viewBox.baseVal && svg.viewBox.baseVal.width;
+      return natural ? Math.round(100 * svg.getBoundingClientRect().width / natural) / 100 : 1;
+    }),
     scripts: performance.getEntriesByType("resource").map(e => e.name),
   };
 }
@@ -130,6 +136,12 @@ EXPAND_ALL = """
   style.textContent = ".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }";
   document.head.append(style);
 }
+"""
+
+# Transitions (Material's "Copied to clipboard" toast fading in, the palette switch, a resize) make
+# axe measure half-blended colours: wait until no finite animation runs.
+SETTLED = """
+() => document.getAnimations().every(a => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity)
 """
 
 AXE_RUN = """
@@ -198,7 +210,7 @@ class _Run:
         self.site, self.base, self.project = site, base, project
         self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
         self.screenshots, self.axe = screenshots, axe
-        self.clipboard = asyncio.Lock()
+        self.foreground = asyncio.Lock()  # the clipboard and screenshots need the focused page
 
     # -- per-page event recording -----------------------------------------------------------------
 
@@ -262,16 +274,31 @@ class _Run:
             )
         if state["syntaxErrors"]:
             report.mermaid.append(f"{state['syntaxErrors']} Mermaid error diagram(s) ('Syntax error in text')")
+        small = [scale for scale in state["scales"] if scale < MIN_DIAGRAM_SCALE]
+        if small:
+            report.mermaid.append(
+                f"diagram(s) shrunk to {small} of their natural size at {DESKTOP['width']} px: text under "
+                f"{round(16 * MIN_DIAGRAM_SCALE)} px (docs/hooks/mermaid_local.py keeps them at >= 0.75)"
+            )
         if report.mermaid_script != bool(target.diagrams):
             report.mermaid.append(
                 f"Mermaid script {'requested' if report.mermaid_script else 'not requested'} "
                 f"on a page with {target.diagrams} diagram(s)"
             )
 
+    async def settle(self, page) -> None:
+        try:
+            await page.wait_for_function(SETTLED, timeout=5_000)
+        except Exception:  # noqa: BLE001 - still moving after 5 s: check it as it is
+            pass
+
     async def screenshot(self, page, kind: str, target: Page, report: PageReport) -> None:
+        await self.settle(page)
         path = self.screenshots / kind / f"{target.name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(path), full_page=True)
+        async with self.foreground:  # a page sent to the background while captured comes out garbled
+            await page.bring_to_front()
+            await page.screenshot(path=str(path), full_page=True)
         report.screenshots.append(path)
 
     async def check_tabs(self, page, report: PageReport) -> None:
@@ -305,7 +332,7 @@ class _Run:
                 locator = page.locator(f'div.highlight[data-guide-block="{block["index"]}"]')
                 await locator.evaluate(REVEAL)
                 button = locator.locator("button[data-md-type=copy], button.md-clipboard").first
-                async with self.clipboard:
+                async with self.foreground:
                     await page.bring_to_front()
                     await page.evaluate("() => navigator.clipboard.writeText('')")
                     await button.click()
@@ -354,6 +381,7 @@ class _Run:
             await self.axe_run(page, report, "dark", options)
 
     async def axe_run(self, page, report: PageReport, scheme: str, options: dict) -> None:
+        await self.settle(page)
         for v in await page.evaluate(AXE_RUN, options):
             for node in v["nodes"]:
                 impact = node["impact"] or v["impact"]
@@ -369,7 +397,7 @@ class _Run:
         """The same page narrowed to a phone's width (Material's layout is CSS media queries on width)."""
         await page.set_viewport_size(MOBILE)
         try:
-            await page.wait_for_timeout(100)  # let Material's resize observers settle
+            await self.settle(page)
             content, window = await page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
             if content > window:
                 report.mobile.append(f"page scrolls sideways at {window} px: content is {content} px wide")
