@@ -16,6 +16,8 @@
 3. Lighthouse (npm `lighthouse`, bench/package.json, with CHROME_PATH=Chromium) performance and
    accessibility scores for the Home page and the heaviest page; mobile preset (Lighthouse's default:
    simulated slow 4G and a 4x slower CPU) and desktop preset; median of N runs. Goals: 95 and 100.
+4. (full run only) The browser checks of tests/browser_checks over the Zensical build: what readers
+   would lose if the site moved today (Zensical ignores MkDocs `hooks:`).
 
 Numbers depend on the machine and its load: the script prints Lighthouse's own CPU benchmark index
 and the load average next to them. Budgets are printed as verdicts, not asserted (exit status 0),
@@ -53,7 +55,7 @@ try:  # Playwright and the test helpers live in .venv: re-run there when started
 except ImportError:
     if VENV_PYTHON.exists() and Path(sys.executable).resolve() != VENV_PYTHON.resolve():
         os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), *sys.argv])
-    sys.exit("playwright is missing: run python3 tests/run.py once (it creates .venv), then .venv/bin/python bench/site_budget.py")
+    sys.exit("playwright is missing: run python3 tests/run.py once (it creates .venv), then use .venv/bin/python")
 
 sys.path.insert(0, str(ROOT / "tests"))
 from browser_checks.site import site_pages  # noqa: E402
@@ -125,7 +127,8 @@ def build_times(runs: int, zensical: Path) -> dict:
             mkdocs.append(_timed(cmd, project, "mkdocs build --strict"))
         with tempfile.TemporaryDirectory() as tmp:
             project = _project_copy(Path(tmp))
-            zensical_times.append(_timed([str(zensical), "build", "--clean", "--strict", "-f", "mkdocs.yml"], project, "zensical build"))
+            cmd = [str(zensical), "build", "--clean", "--strict", "-f", "mkdocs.yml"]
+            zensical_times.append(_timed(cmd, project, "zensical build"))
             if i == 0:
                 zensical_site = Path(tempfile.mkdtemp(prefix="zensical-site-"))
                 shutil.copytree(project / "site", zensical_site, dirs_exist_ok=True)
@@ -200,8 +203,12 @@ def page_weights(site: Path) -> list[dict]:
         for page in site_pages(site):
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             tab = context.new_page()
-            finished = []
-            tab.on("requestfinished", lambda request: finished.append(request))
+            finished: list = []
+
+            def record(request, sink=finished) -> None:  # Playwright needs a Python function here
+                sink.append(request)
+
+            tab.on("requestfinished", record)
             tab.goto(base + page.url, wait_until="load")
             tab.evaluate(SETTLE)
             tab.wait_for_load_state("networkidle")
@@ -305,7 +312,8 @@ def main() -> int:
         presets = ["mobile"] if args.tiny else ["mobile", "desktop"]
         result["lighthouse"] = {}
         print(f"\nLighthouse {json.loads((BENCH / 'node_modules' / 'lighthouse' / 'package.json').read_text())['version']} "
-              f"(median of {lh_runs}; goals: performance >= {GOALS['performance']}, accessibility = {GOALS['accessibility']})")  # fmt: skip
+              f"(median of {lh_runs}; goals: performance >= {GOALS['performance']}, "
+              f"accessibility = {GOALS['accessibility']})")  # fmt: skip
         with serve_gzip(site) as base:
             for url in targets:
                 for preset in presets:
@@ -318,7 +326,20 @@ def main() -> int:
                           f"TBT {lh['tbt_ms']} ms  CLS {lh['cls']}  (CPU benchmark index {lh['benchmark_index']})  "
                           f"{'meets the goals' if ok else 'BELOW the goals'}")  # fmt: skip
 
-    shutil.rmtree(result["build"].pop("zensical_site"), ignore_errors=True)
+    zensical_site = Path(result["build"].pop("zensical_site"))
+    if not args.tiny:
+        # What a move to Zensical would change for readers today: the browser checks over its build.
+        from browser_checks.live import CHECKS, check_site
+
+        log("running the browser checks over the Zensical build")
+        report = check_site(zensical_site, ROOT)
+        found = {check: report.problems(check) for check in CHECKS}
+        result["zensical_browser_checks"] = {check: sum(map(len, pages.values())) for check, pages in found.items()}
+        print("\nZensical build in the browser (tests/browser_checks over its site/; 0 = passes):")
+        for check, pages in found.items():
+            first = next((f"{url or '/'}: {problems[0].splitlines()[0]}" for url, problems in pages.items()), "")
+            print(f"  {check:<8} {sum(map(len, pages.values())):>3} problem(s) on {len(pages)} page(s)  {first[:110]}")
+    shutil.rmtree(zensical_site, ignore_errors=True)
     result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(f"\nmachine: {result['cpus']} CPUs, load average {result['load_average_at_start']} at start, "
           f"{result['load_average_at_end']} at end")  # fmt: skip

@@ -155,6 +155,10 @@ async (options) => {
 """
 
 
+# PageReport problem lists; "errors" is a check that could not finish (a click that timed out, ...)
+CHECKS = ("offsite", "failed", "console", "mermaid", "tabs", "copy", "axe", "mobile", "errors")
+
+
 @dataclass
 class CopyResult:
     lang: str
@@ -184,6 +188,7 @@ class PageReport:
     axe_excepted: list[str] = field(default_factory=list)
     mobile: list[str] = field(default_factory=list)  # problems at 390 px
     screenshots: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -356,7 +361,8 @@ class _Run:
             if copied in wanted:
                 return None
             best = min(wanted, key=lambda w: abs(len(w) - len(copied)), default="")
-            return f"{where}: copied text is not the snippet's code (without output lines)\n    copied:\n{_lines(copied)}\n    expected:\n{_lines(best)}"
+            return (f"{where}: copied text is not the snippet's code (without output lines)\n"
+                    f"    copied:\n{_lines(copied)}\n    expected:\n{_lines(best)}")
         if block.lang in ("console", "shell-session", "pycon"):
             wanted = console_copy_text(block.displayed)
         else:
@@ -436,12 +442,16 @@ async def _check_site(site: Path, project: Path, pages: list[Page], screenshots:
             context = await browser.new_context(viewport=DESKTOP, color_scheme="light")
             await context.grant_permissions(["clipboard-read", "clipboard-write"], origin=run.origin)
             await context.add_init_script(INIT_SCRIPT)
+            context.set_default_timeout(15_000)
             limit = asyncio.Semaphore(jobs)
 
             async def one(page: Page) -> None:
                 async with limit:
                     t = time.monotonic()
-                    await run.check_page(context, page, report.pages[page.url], mobile)
+                    try:
+                        await run.check_page(context, page, report.pages[page.url], mobile)
+                    except Exception as exc:  # noqa: BLE001 - one page's failure must not hide the others
+                        report.pages[page.url].errors.append(f"{type(exc).__name__}: {exc}".splitlines()[0])
                     report.pages[page.url].seconds = round(time.monotonic() - t, 2)
 
             await asyncio.gather(*(one(p) for p in pages))
