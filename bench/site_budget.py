@@ -17,7 +17,7 @@
    accessibility scores for the Home page and the heaviest page; mobile preset (Lighthouse's default:
    simulated slow 4G and a 4x slower CPU) and desktop preset; median of N runs. Goals: 95 and 100.
 4. (full run only) The browser checks of tests/browser_checks over the Zensical build: what readers
-   would lose if the site moved today. Zensical ignores MkDocs `hooks:`; overrides/main.html does
+   would lose if the site moved today. Zensical ignores MkDocs `hooks:`; docs/overrides/main.html does
    what the site needs from both generators (vendored Mermaid, output lines marked for copying).
 
 Numbers depend on the machine and its load: the script prints Lighthouse's own CPU benchmark index

@@ -1,7 +1,7 @@
 """A deliberately broken copy of the project, to prove the browser checks catch what they claim to.
 
-`make_fixture_project(tmp)` copies the real mkdocs.yml (theme, hooks, extensions), docs/ assets
-(hooks, stylesheets, vendored Mermaid) and replaces the pages and nav with a handful of fixture
+`make_fixture_project(tmp)` copies the real mkdocs.yml (theme, hooks, extensions) and everything
+in docs/ but the pages (hooks, overrides, stylesheets, vendored Mermaid), and writes a handful of fixture
 pages: one that is correct (diagram, linked tabs, a snippet with output lines and a section, a
 console block) and one per kind of fault.
 """
@@ -99,9 +99,8 @@ PAGES = {
 def make_fixture_project(tmp: Path) -> Path:
     project = tmp / "project"
     docs = project / "docs"
-    for name in ("hooks", "stylesheets", "javascripts"):
-        if (ROOT / "docs" / name).is_dir():
-            shutil.copytree(ROOT / "docs" / name, docs / name, ignore=shutil.ignore_patterns("__pycache__"))
+    # everything but the pages: hooks, theme overrides, stylesheets, vendored scripts
+    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("__pycache__", "*.md"))
     for name, text in PAGES.items():
         (docs / name).write_text(text)
     (project / "snippets" / "fixture").mkdir(parents=True)

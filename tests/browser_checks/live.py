@@ -283,7 +283,7 @@ class _Run:
         if small:
             report.mermaid.append(
                 f"diagram(s) shrunk to {small} of their natural size at {DESKTOP['width']} px: text under "
-                f"{round(16 * MIN_DIAGRAM_SCALE)} px (docs/hooks/mermaid_local.py keeps them at >= 0.75)"
+                f"{round(16 * MIN_DIAGRAM_SCALE)} px (docs/overrides/main.html keeps them at >= 0.75)"
             )
         if report.mermaid_script != bool(target.diagrams):
             report.mermaid.append(
