@@ -14,7 +14,8 @@
    including what the search worker fetches), after scrolling to the bottom and letting diagrams
    render. Budget: 400 KB for a page without a diagram. The largest page is reported.
 3. Lighthouse (npm `lighthouse`, bench/package.json, with CHROME_PATH=Chromium) performance and
-   accessibility scores for the Home page and the heaviest page; mobile preset (Lighthouse's default:
+   accessibility scores for the Home page and the heaviest page (and the heaviest page without a
+   diagram, for comparison); mobile preset (Lighthouse's default:
    simulated slow 4G and a 4x slower CPU) and desktop preset; median of N runs. Goals: 95 and 100.
 4. (full run only) The browser checks of tests/browser_checks over the Zensical build: what readers
    would lose if the site moved today. Zensical ignores MkDocs `hooks:`; docs/overrides/main.html does
@@ -309,7 +310,9 @@ def main() -> int:
             print(f"  largest page without a diagram: {heaviest_plain['url'] or '/'} ({kb(heaviest_plain['transferred'])}, "
                   f"budget 400 KB: {'ok' if heaviest_plain['transferred'] <= PAGE_BUDGET else 'OVER'})")  # fmt: skip
 
-        targets = [""] if args.tiny else list(dict.fromkeys(["", heaviest["url"]]))
+        # Home, the heaviest page, and (for comparison) the heaviest page without a diagram
+        extra = [heaviest_plain["url"]] if heaviest_plain else []
+        targets = [""] if args.tiny else list(dict.fromkeys(["", heaviest["url"], *extra]))
         presets = ["mobile"] if args.tiny else ["mobile", "desktop"]
         result["lighthouse"] = {}
         print(f"\nLighthouse {json.loads((BENCH / 'node_modules' / 'lighthouse' / 'package.json').read_text())['version']} "
