@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,16 @@ def snippet_files() -> list[Path]:
 
 def snippet_id(path: Path) -> str:
     return path.relative_to(SNIPPETS).as_posix()
+
+
+def package_globals(path: Path) -> dict[str, Any] | None:
+    """A snippet inside a package (a folder with `__init__.py`, e.g. snippets/capstone/) runs as a module of
+    that package, so its relative imports (`from .config import X`) resolve; other snippets get None."""
+    if not (path.parent / "__init__.py").is_file():
+        return None
+    package = ".".join(path.parent.relative_to(SNIPPETS).parts)
+    spec = importlib.util.spec_from_file_location(f"{package}.{path.stem}", path)
+    return {"__package__": package, "__spec__": spec}
 
 
 @dataclass

@@ -50,8 +50,19 @@ def test_every_snippet_is_on_a_page():
     assert not missing, f"snippets no page includes (add them to a page or delete them): {missing}"
 
 
+def _snippet_base_paths() -> list[Path]:
+    """pymdownx.snippets' base_path from mkdocs.yml: snippets/ first, then e.g. bench/results (the Benchmarks tables)."""
+    loader = type("_Loader", (yaml.SafeLoader,), {})
+    loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)  # !!python/name: entries
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=loader)
+    [options] = [ext["pymdownx.snippets"] for ext in config["markdown_extensions"] if isinstance(ext, dict) and "pymdownx.snippets" in ext]
+    return [ROOT / base for base in options["base_path"]]
+
+
 def test_pages_only_include_existing_snippets():
-    assert [ref for ref in snippet_refs() if not (SNIPPETS / ref).is_file()] == []
+    bases = _snippet_base_paths()
+    assert bases[0] == SNIPPETS
+    assert [ref for ref in snippet_refs() if not any((base / ref).is_file() for base in bases)] == []
 
 
 def test_python_on_pages_comes_from_snippets(built_site):
@@ -70,9 +81,10 @@ def test_every_python_snippet_runs_in_the_harness():
 
 
 def test_output_lines_are_marked_for_copy(built_site):
+    """The page's first snippet (set_get_ttl.py) has its five `#>` lines marked, in order (later snippets add more)."""
     page = (built_site / "redis/index.html").read_text()
     marked = re.findall(r'<span id="__span-[\d-]+" class="snippet-output">(.*?)\n?</span>', page, re.S)
-    assert [re.sub(r"<[^>]+>", "", m).strip() for m in marked] == ["#&gt; hello", "#&gt; 60", "#&gt; -1", "#&gt; None", "#&gt; -2"]
+    assert [re.sub(r"<[^>]+>", "", m).strip() for m in marked][:5] == ["#&gt; hello", "#&gt; 60", "#&gt; -1", "#&gt; None", "#&gt; -2"]
 
 
 def test_mermaid_script_only_on_pages_with_diagrams(built_site):
@@ -94,7 +106,7 @@ def test_no_reference_off_the_origin(built_site):
 
 
 def _copy_project(tmp_path: Path) -> Path:
-    for name in ("docs", "snippets"):
+    for name in ("docs", *(base.relative_to(ROOT).as_posix() for base in _snippet_base_paths())):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     return tmp_path

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import pytest
-from harness import RUFF_CONFIG, snippet_files, snippet_id
+from harness import RUFF_CONFIG, package_globals, snippet_files, snippet_id
 from pytest_examples import CodeExample, EvalExample
 
 
@@ -21,6 +21,6 @@ def test_snippet(path, eval_example: EvalExample, snippet_context, monkeypatch):
 
     with snippet_context(path).running(monkeypatch):
         if eval_example.update_examples:
-            eval_example.run_print_update(example)
+            eval_example.run_print_update(example, module_globals=package_globals(path))
         else:
-            eval_example.run_print_check(example)
+            eval_example.run_print_check(example, module_globals=package_globals(path))

@@ -8,7 +8,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from .errors import wait_until
+from .errors import ProcessExited, wait_until
 from .procs import free_port, spawn, stop, tail
 
 
@@ -32,7 +32,7 @@ class UvicornApp:
 
         def up() -> bool:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"uvicorn {self.target} exited:\n{tail(self.log)}")
+                raise ProcessExited(f"uvicorn {self.target} exited with code {self.proc.returncode}:\n{tail(self.log)}")
             with urllib.request.urlopen(self.url + self.health_path, timeout=2):
                 return True
 
@@ -41,6 +41,9 @@ class UvicornApp:
         except TimeoutError as exc:
             self.stop()
             raise RuntimeError(f"{exc}\n{tail(self.log)}") from None
+        except ProcessExited:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:

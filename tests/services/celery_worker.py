@@ -9,7 +9,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from .errors import wait_until
+from .errors import ProcessExited, wait_until
 from .procs import spawn, stop, tail
 
 
@@ -36,7 +36,7 @@ class CeleryWorker:
 
         def ready() -> bool:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"celery worker for {self.app} exited:\n{tail(self.log)}")
+                raise ProcessExited(f"celery worker for {self.app} exited with code {self.proc.returncode}:\n{tail(self.log)}")
             return " ready." in self.log.read_text(errors="replace")
 
         try:
@@ -44,6 +44,9 @@ class CeleryWorker:
         except TimeoutError as exc:
             self.stop()
             raise RuntimeError(f"{exc}\n{tail(self.log)}") from None
+        except ProcessExited:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:

@@ -45,13 +45,23 @@ def require_port(service: str, url: str, default_port: int, timeout: float = 3.0
         raise ServiceUnavailable(service, url, f"{type(exc).__name__}: {exc}") from None
 
 
+class ProcessExited(RuntimeError):
+    """A child process died while we waited for it: no point in waiting longer."""
+
+
 def wait_until(check, *, timeout: float, interval: float = 0.05, what: str = "condition"):
-    """Poll `check()` until it returns a truthy value; raise TimeoutError naming `what`."""
+    """Poll `check()` until it returns a truthy value; raise TimeoutError naming `what`.
+
+    Other exceptions from `check()` count as "not yet", except ServiceUnavailable and ProcessExited,
+    which end the wait at once.
+    """
     deadline = time.monotonic() + timeout
     last_exc: Exception | None = None
     while time.monotonic() < deadline:
         try:
             value = check()
+        except (ServiceUnavailable, ProcessExited):
+            raise
         except Exception as exc:  # noqa: BLE001 - keep polling, report the last failure
             last_exc = exc
         else:

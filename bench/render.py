@@ -1,0 +1,175 @@
+"""Render bench/results/latest.json as Markdown sections the Benchmarks page includes.
+
+Each table, chart and block is a pymdownx.snippets section (`<!-- --8<-- [start:NAME] -->`), so the
+page (docs/benchmarks.md) puts its own prose around `--8<-- "latest.md:NAME"`. Every row carries a
+stable HTML id (its row id) that other pages link to: benchmarks.md#redis-pipeline-1000.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+from common import fmt_num
+
+GROUPS = [
+    "redis-client", "redis-limit", "hiredis", "rabbitmq-publish", "rabbitmq-connection", "rabbitmq-consume",
+    "celery-throughput", "celery-latency", "celery-overhead", "sentry-requests", "sentry-exceptions", "site",
+]  # fmt: skip
+
+# (row id, lead, [ids of the comparisons to quote]) - the closing headline ratios.
+HEADLINES = [
+    ("redis-pipeline-1000", "Redis: pipelining 1,000 SETs per round trip", ["redis-single", "rb-set-c50-p16"]),
+    ("redis-asyncio-50", "Redis: 50 concurrent asyncio tasks", ["redis-single"]),
+    ("hiredis-lrange-hiredis", "Redis: the hiredis parser on a 1,000-element reply", ["hiredis-lrange-python"]),
+    ("hiredis-single-hiredis", "Redis: hiredis on one-at-a-time GETs", ["hiredis-single-python"]),
+    ("rmq-persistent-confirm", "RabbitMQ: waiting for a confirm after each persistent message", ["rmq-persistent"]),
+    ("rmq-persistent-confirm-batch", "RabbitMQ: confirms per batch of 100 instead", ["rmq-persistent-confirm"]),
+    ("rmq-connection-per-message", "RabbitMQ: a new connection per message", ["rmq-connection-reused"]),
+    ("rmq-consume-prefetch-100", "RabbitMQ: consuming with prefetch 100", ["rmq-consume-prefetch-1"]),
+    ("celery-redis-threads-ignore", "Celery: Redis as the broker", ["celery-rabbitmq-threads-ignore"]),
+    ("celery-rabbitmq-threads-stored", "Celery: storing results in Redis", ["celery-rabbitmq-threads-ignore"]),
+    ("celery-rabbitmq-prefork-ignore", "Celery: prefork pool", ["celery-rabbitmq-threads-ignore"]),
+    ("celery-roundtrip", "Celery: one task's round trip", ["celery-direct-call"]),
+    ("sentry-request-sample1", "Sentry: tracing every request", ["sentry-request-nosdk"]),
+    ("sentry-exception-capture", "Sentry: capturing an exception", ["sentry-exception-nosdk"]),
+    ("site-snippets", "This site: running every snippet", ["site-build"]),
+]
+
+# Charts: (section, title, axis, [(row id, short label)], scale)
+CHARTS = [
+    ("redis-chart", "SET per second, thousands (longer is faster)", "thousand SET/s", [
+        ("redis-single", "redis-py, 1 per round trip"), ("redis-asyncio-1", "asyncio, 1 task"),
+        ("redis-asyncio-50", "asyncio, 50 tasks"), ("redis-pipeline-100", "pipeline 100"),
+        ("redis-pipeline-1000", "pipeline 1000"), ("redis-transaction-1000", "MULTI/EXEC 1000"),
+        ("rb-set-c1", "redis-benchmark, 1 client"), ("rb-set-c50", "redis-benchmark, 50 clients"),
+        ("rb-set-c1-p16", "redis-benchmark -P 16, 1 client"), ("rb-set-c50-p16", "redis-benchmark -P 16, 50 clients"),
+    ], 1000),
+    ("rabbitmq-chart", "Messages published per second, thousands (longer is faster)", "thousand msg/s", [
+        ("rmq-transient", "transient"), ("rmq-transient-select", "transient, async adapter"),
+        ("rmq-transient-confirm", "transient, confirm each"), ("rmq-transient-confirm-batch", "transient, confirm per 100"),
+        ("rmq-persistent", "persistent"), ("rmq-persistent-select", "persistent, async adapter"),
+        ("rmq-persistent-confirm", "persistent, confirm each"), ("rmq-persistent-confirm-batch", "persistent, confirm per 100"),
+        ("rmq-connection-per-message", "connection per message"),
+    ], 1000),
+    ("celery-chart", "No-op tasks per second (longer is faster)", "tasks/s", [
+        ("celery-rabbitmq-threads-ignore", "RabbitMQ, threads, ignore_result"),
+        ("celery-rabbitmq-threads-stored", "RabbitMQ, threads, result stored"),
+        ("celery-redis-threads-ignore", "Redis, threads, ignore_result"),
+        ("celery-redis-threads-stored", "Redis, threads, result stored"),
+        ("celery-rabbitmq-prefork-ignore", "RabbitMQ, prefork, ignore_result"),
+        ("celery-rabbitmq-prefork-stored", "RabbitMQ, prefork, result stored"),
+    ], 1),
+]
+
+
+def all_rows(data: dict) -> dict[str, dict]:
+    return {row["id"]: row for section in data["sections"].values() for row in section["rows"]}
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{fmt_num(seconds)} s"
+    if seconds >= 0.001:
+        return f"{fmt_num(seconds * 1000)} ms"
+    return f"{fmt_num(seconds * 1e6)} µs"
+
+
+def result(row: dict) -> str:
+    text = f"{fmt_num(row['value'])} {row['unit']}"
+    if row["kind"] == "rate":
+        text += f" (one per {_duration(1 / row['value'])})"
+    return text
+
+
+def sample(row: dict) -> str:
+    parts = []
+    if row.get("n"):
+        parts.append(f"{row['n']:,}" + (f" in {_duration(row['seconds'])}" if row.get("seconds") else ""))
+    if row.get("note"):
+        parts.append(row["note"])
+    return "; ".join(parts)
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| Case | Result | Side by side | Sample |", "|---|---|---|---|"]
+    for row in rows:
+        side = "; ".join(c["text"] for c in row["compare"]) or "–"
+        lines.append(f'| <a id="{row["id"]}"></a>{row["label"]} | {result(row)} | {side} | {sample(row)} |')
+    return "\n".join(lines)
+
+
+def chart(title: str, axis: str, bars: list[tuple[str, str]], scale: float, rows: dict) -> str:
+    present = [(rid, label) for rid, label in bars if rid in rows]
+    values = [rows[rid]["value"] / scale for rid, _ in present]
+    top = max(values) * 1.1
+    nice = 10 ** (len(str(int(top))) - 1) if top >= 10 else 1
+    top = (int(top / nice) + 1) * nice
+    labels = ", ".join(f'"{label}"' for _, label in present)
+    return "\n".join([
+        "```mermaid", '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#5c6bc0"}}}}%%',
+        "xychart-beta horizontal", f'    title "{title}"', f"    x-axis [{labels}]",
+        f'    y-axis "{axis}" 0 --> {top:g}', f"    bar [{', '.join(f'{v:.4g}' for v in values)}]", "```",
+    ])  # fmt: skip
+
+
+def meta_block(data: dict) -> str:
+    meta, v = data["meta"], data["meta"]["versions"]
+    m = meta["machine"]
+    servers = ", ".join(f"{name} {v[key]}" for name, key in
+                        (("Redis", "Redis server"), ("RabbitMQ", "RabbitMQ"), ("Bugsink", "bugsink")) if key in v)  # fmt: skip
+    libs = ", ".join(f"{name} {v[key]}" for name, key in (
+        ("redis-py", "redis"), ("hiredis", "hiredis"), ("pika", "pika"), ("Celery", "celery"), ("kombu", "kombu"),
+        ("sentry-sdk", "sentry-sdk"), ("FastAPI", "fastapi"), ("MkDocs", "mkdocs"), ("Material", "mkdocs-material"),
+    ) if key in v)  # fmt: skip
+    kept = [f"{name} ({s['date'][:16].replace('T', ' ')} UTC)" for name, s in data["sections"].items()
+            if name not in meta.get("ran", data["sections"])]  # fmt: skip
+    lines = [
+        "| Run | |",
+        "|---|---|",
+        f"| Command | `{meta['command']}` ({meta['seconds'] // 60} min {meta['seconds'] % 60} s) |",
+        f"| Date | {meta['date']}" + (f"; kept from earlier runs: {', '.join(kept)}" if kept else "") + " |",
+        f"| Machine | {m['cpus']} CPUs ({m['cpu_model']}), {m['ram_gib']} GiB RAM, {m['os']} |",
+        f"| Load average, 1 min | {meta['load_before'][0]} before the run, {meta['load_after'][0]} after |",
+        f"| Servers | {servers} |",
+        f"| Python and libraries | Python {m['python']}, {libs} |",
+    ]
+    busy = max(meta["load_before"][0], meta["load_after"][0]) > m["cpus"] / 2
+    if meta.get("tiny"):
+        lines += ["", '!!! danger "Tiny run"', "    These numbers come from `--tiny` sizes: they check that the scripts run, nothing more."]
+    if busy:
+        lines += ["", '!!! warning "The machine was busy during this run"',
+                  f"    The load average was above half the CPU count ({m['cpus']}): other processes competed with",
+                  "    the clients and servers measured here, so absolute numbers are low and noisy. Ratios taken",
+                  "    in the same run suffer less, but re-run `python3 bench/run.py` on an idle machine before",
+                  "    relying on any of them."]  # fmt: skip
+    return "\n".join(lines)
+
+
+def headlines(rows: dict) -> str:
+    lines = []
+    for rid, lead, refs in HEADLINES:
+        if rid not in rows:
+            continue
+        row = rows[rid]
+        quoted = [c["text"] for c in row["compare"] if c["to"] in refs]
+        lines.append(f"- [{lead}](#{rid}): {'; '.join(quoted)} ({fmt_num(row['value'])} {row['unit']})")
+    return "\n".join(lines)
+
+
+def section(name: str, body: str) -> str:
+    return f"<!-- --8<-- [start:{name}] -->\n{body}\n<!-- --8<-- [end:{name}] -->\n"
+
+
+def render(data: dict) -> str:
+    rows = all_rows(data)
+    parts = ["<!-- Written by bench/run.py from latest.json; do not edit. docs/benchmarks.md includes its sections. -->\n",
+             section("meta", meta_block(data)), section("headline", headlines(rows))]  # fmt: skip
+    missing = "*Not measured in this run: `python3 bench/run.py` fills this in.*"
+    for group in GROUPS:  # every section always exists, so the page builds even before a first full run
+        members = [row for row in rows.values() if row["group"] == group]
+        parts.append(section(group, table(members) if members else missing))
+    for name, title, axis, bars, scale in CHARTS:
+        present = any(rid in rows for rid, _ in bars)
+        parts.append(section(name, chart(title, axis, bars, scale, rows) if present else missing))
+    notes = [note for s in data["sections"].values() for note in s["notes"]]
+    parts.append(section("notes", "\n".join(f"- {note}" for note in notes) or "- (none)"))
+    return "\n".join(parts)

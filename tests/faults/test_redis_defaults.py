@@ -1,0 +1,31 @@
+"""What redis-server does when started with no config file and no flags but a port and a dir.
+
+The Persistence, Memory and Security pages quote these defaults (Redis 7.0): RDB save points on,
+AOF off, no memory limit, noeviction, listening on all interfaces with protected mode on,
+io-threads 1. The server runs for a second on a free port, protected mode keeps remote clients out.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import redis
+from services.errors import wait_until
+from services.procs import free_port, spawn, stop
+
+
+def test_defaults_without_a_config_file(tmp_path):
+    port = free_port()
+    proc = spawn([shutil.which("redis-server"), "--port", str(port), "--dir", str(tmp_path)], log=tmp_path / "redis.log", cwd=tmp_path)
+    try:
+        client = redis.Redis(host="127.0.0.1", port=port, decode_responses=True, socket_timeout=5)
+        wait_until(client.ping, timeout=10, what="redis-server without config")
+        config = client.config_get("*")
+        assert config["save"] == "3600 1 300 100 60 10000"
+        assert config["appendonly"] == "no" and config["appendfsync"] == "everysec"
+        assert config["maxmemory"] == "0" and config["maxmemory-policy"] == "noeviction"
+        assert config["bind"] == "* -::*" and config["protected-mode"] == "yes"
+        assert config["io-threads"] == "1"
+        assert config["hash-max-listpack-entries"] == "512"
+    finally:
+        stop(proc)
