@@ -172,18 +172,19 @@ PROMPT = re.compile(r"^(\$|>>>|\.\.\.)( |$)")
 
 
 def console_copy_text(displayed: str) -> str:
-    """Commands of a console block without their `$ ` prompts; output lines dropped; `\\` continuations kept."""
+    """Commands of a console block without their `$ ` prompts; output lines dropped; `\\` continuations
+    and blank lines kept."""
     kept, continued = [], False
     for line in displayed.splitlines():
         m = PROMPT.match(line)
         if m:
             kept.append(line[m.end() :])
-        elif continued:
+        elif continued or not line.strip():
             kept.append(line)
         else:
             continue
         continued = line.rstrip().endswith("\\")
-    return "\n".join(kept).rstrip()
+    return "\n".join(kept).strip("\n").rstrip()
 
 
 # -- search ---------------------------------------------------------------------------------------
