@@ -102,10 +102,25 @@ def ensure_lighthouse() -> Path:
 # -- 1. build time ----------------------------------------------------------------------------------
 
 
+def _snippet_base_paths() -> list[str]:
+    """pymdownx.snippets' base_path from mkdocs.yml (snippets/, and e.g. bench/results for the Benchmarks page)."""
+    import yaml
+
+    loader = type("_Loader", (yaml.SafeLoader,), {})
+    loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)  # !!python/name: entries
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=loader)
+    for ext in config["markdown_extensions"]:
+        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
+            return list(ext["pymdownx.snippets"].get("base_path", ["."]))
+    return []
+
+
 def _project_copy(tmp: Path) -> Path:
+    """What a build reads: docs/ (pages, hooks, overrides), the snippet folders, mkdocs.yml."""
     project = tmp / "project"
-    for name in ("docs", "snippets"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("docs", *_snippet_base_paths()):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     return project
 

@@ -11,7 +11,7 @@ narrows it to 390 px (a phone) and back, and returns a `SiteReport` with what ea
   Mermaid script was requested if and only if the page has a diagram;
 - tabs: clicking each tab label shows its block (and only it); tab sets that share a label switch
   together (Material's content.tabs.link);
-- copy: the copy button of every code block, clicked for real, with the clipboard read back;
+- copy: the copy button of every code block clicked, and the clipboard read back;
 - axe-core: serious/critical violations, with every tab and <details> opened, in light and dark scheme;
 - mobile: the page does not scroll sideways at 390 px;
 - screenshots (full page) of both widths, and site search for given terms.
@@ -92,8 +92,8 @@ DIAGRAM_STATE = """
 """
 
 # Reveal an element: open every <details> around it and select every tab that contains it.
-REVEAL = """
-(el) => {
+REVEAL_FN = """
+function reveal(el) {
   const chain = [];
   for (let n = el; n; n = n.parentElement) chain.unshift(n);
   for (const n of chain) {
@@ -106,6 +106,7 @@ REVEAL = """
     }
   }
 }
+const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
 """
 
 TAB_STATE = """
@@ -116,18 +117,48 @@ TAB_STATE = """
 }))
 """
 
-CODE_BLOCKS = """
-() => [...document.querySelectorAll("div.highlight")].filter(d => d.querySelector("pre > code")).map((d, i) => {
-  d.dataset.guideBlock = String(i);
-  const lang = ([...d.closest("[class*='language-']")?.classList || []].find(c => c.startsWith("language-")) || "").slice(9);
-  return {
-    index: i, lang,
-    title: d.querySelector(".filename")?.textContent.trim() || "",
-    displayed: d.querySelector("pre > code").textContent,
-    hasButton: !!d.querySelector("button[data-md-type=copy], button.md-clipboard"),
-  };
-})
-"""
+# Click every tab label of every tab set, in page (one round trip per page), recording all sets after each click.
+CLICK_TABS = """
+async () => {
+  %(reveal)s
+  const state = %(state)s;
+  const clicks = [];
+  const sets = [...document.querySelectorAll(".tabbed-set")];
+  for (const [s, set] of sets.entries()) {
+    for (const [i, label] of [...set.querySelectorAll(":scope > .tabbed-labels > label")].entries()) {
+      reveal(label);
+      label.click();
+      await frame();
+      clicks.push({ set: s, index: i, label: label.textContent.trim(), after: state() });
+    }
+  }
+  return clicks;
+}
+""" % {"reveal": REVEAL_FN, "state": TAB_STATE.strip()}
+
+# Every code block: its language, title and text, and what its copy button puts on the clipboard
+# (clicked after revealing the block: a block in a hidden tab would copy its hidden lines too).
+COPY_BLOCKS = """
+async () => {
+  %(reveal)s
+  const blocks = [];
+  for (const d of document.querySelectorAll("div.highlight")) {
+    const code = d.querySelector("pre > code");
+    if (!code) continue;
+    const lang = ([...(d.closest("[class*='language-']") || d).classList].find(c => c.startsWith("language-")) || "").slice(9);
+    const button = d.querySelector("button[data-md-type=copy], button.md-clipboard");
+    let copied = null;
+    if (button) {
+      reveal(d);
+      await navigator.clipboard.writeText("");
+      button.click();
+      copied = await navigator.clipboard.readText();
+    }
+    blocks.push({ lang, title: d.querySelector(".filename")?.textContent.trim() || "", displayed: code.textContent, copied });
+  }
+  return blocks;
+}
+""" % {"reveal": REVEAL_FN}
 
 EXPAND_ALL = """
 () => {
@@ -307,42 +338,29 @@ class _Run:
         report.screenshots.append(path)
 
     async def check_tabs(self, page, report: PageReport) -> None:
-        sets = await page.evaluate(TAB_STATE)
-        report.tab_sets = len(sets)
-        for s, tab_set in enumerate(sets):
-            for i, label in enumerate(tab_set["labels"]):
-                locator = page.locator(".tabbed-set").nth(s).locator(":scope > .tabbed-labels > label").nth(i)
-                await locator.evaluate(REVEAL)
-                await locator.click()
-                report.tab_clicks += 1
-                after = await page.evaluate(TAB_STATE)
-                if after[s]["shown"] != [i]:
-                    report.tabs.append(f"tab set {s + 1}: clicking {label!r} shows block(s) {after[s]['shown']}, not [{i}]")
-                for o, other in enumerate(after):
-                    if o == s or label not in other["labels"]:
-                        continue
-                    report.linked_checks += 1
-                    want = other["labels"].index(label)
-                    if other["shown"] != [want]:
-                        report.tabs.append(
-                            f"linked tabs: clicking {label!r} in set {s + 1} left set {o + 1} on "
-                            f"{[other['labels'][k] for k in other['shown']]}"
-                        )
+        report.tab_sets = len(await page.evaluate(TAB_STATE))
+        for click in await page.evaluate(CLICK_TABS):
+            s, i, label, after = click["set"], click["index"], click["label"], click["after"]
+            report.tab_clicks += 1
+            if after[s]["shown"] != [i]:
+                report.tabs.append(f"tab set {s + 1}: clicking {label!r} shows block(s) {after[s]['shown']}, not [{i}]")
+            for o, other in enumerate(after):
+                if o == s or label not in other["labels"]:
+                    continue
+                report.linked_checks += 1
+                want = other["labels"].index(label)
+                if other["shown"] != [want]:
+                    report.tabs.append(
+                        f"linked tabs: clicking {label!r} in set {s + 1} left set {o + 1} on "
+                        f"{[other['labels'][k] for k in other['shown']]}"
+                    )
 
     async def check_copy(self, page, report: PageReport) -> None:
-        blocks = await page.evaluate(CODE_BLOCKS)
+        async with self.foreground:  # the clipboard belongs to the focused page
+            await page.bring_to_front()
+            blocks = await page.evaluate(COPY_BLOCKS)
         for block in blocks:
-            copied = None
-            if block["hasButton"]:
-                locator = page.locator(f'div.highlight[data-guide-block="{block["index"]}"]')
-                await locator.evaluate(REVEAL)
-                button = locator.locator("button[data-md-type=copy], button.md-clipboard").first
-                async with self.foreground:
-                    await page.bring_to_front()
-                    await page.evaluate("() => navigator.clipboard.writeText('')")
-                    await button.click()
-                    copied = await page.evaluate("() => navigator.clipboard.readText()")
-            result = CopyResult(block["lang"], block["title"], block["displayed"], copied)
+            result = CopyResult(block["lang"], block["title"], block["displayed"], block["copied"])
             report.copies.append(result)
             problem = self.copy_problem(result)
             if problem:
@@ -374,7 +392,8 @@ class _Run:
     async def check_axe(self, page, report: PageReport) -> None:
         await page.evaluate(EXPAND_ALL)
         await page.add_script_tag(path=str(AXE_JS))
-        await self.axe_run(page, report, "light", {"resultTypes": ["violations"]})
+        options = {"resultTypes": ["violations"], "reporter": "no-passes"}  # no-passes: about half the time
+        await self.axe_run(page, report, "light", options)
         # Dark scheme, switched the way a reader does (the header's palette toggle): the colour rules again.
         toggle = page.locator("form[data-md-component=palette] label:visible")
         if await toggle.count():
@@ -383,8 +402,7 @@ class _Run:
             if scheme != "slate":
                 report.axe.append(f"[dark] the palette toggle left the page in scheme {scheme!r}, not 'slate'")
                 return
-            options = {"resultTypes": ["violations"], "runOnly": ["color-contrast", "link-in-text-block"]}
-            await self.axe_run(page, report, "dark", options)
+            await self.axe_run(page, report, "dark", {**options, "runOnly": ["color-contrast", "link-in-text-block"]})
 
     async def axe_run(self, page, report: PageReport, scheme: str, options: dict) -> None:
         await self.settle(page)
