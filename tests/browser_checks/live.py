@@ -16,7 +16,7 @@ narrows it to 390 px (a phone) and back, and returns a `SiteReport` with what ea
 - mobile: the page does not scroll sideways at 390 px;
 - screenshots (full page) of both widths, and site search for given terms.
 
-Pages are checked `jobs` at a time in one browser context (the HTTP cache is shared, so Mermaid's
+Pages are checked `jobs` at a time (GUIDE_BROWSER_JOBS, default 2) in one browser context (the HTTP cache is shared, so Mermaid's
 3.5 MB script is compiled once). Reading the clipboard and taking a full-page screenshot need the
 page in front, so those steps take turns. The 390 px view is the same page narrowed (Material's
 layout depends only on the width), which saves a second load per page.
