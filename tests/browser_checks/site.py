@@ -110,7 +110,9 @@ def crawl(site: Path) -> CrawlResult:
         url = page_url(site, path)
         if path.name != "404.html":
             result.reached.add(url)
-        page = parsed.setdefault(path, _parse(path))
+        if path not in parsed:
+            parsed[path] = _parse(path)
+        page = parsed[path]
         base = urljoin(ORIGIN, url)
         for tag, ref in page.refs:
             target = urljoin(base, ref)
@@ -126,8 +128,9 @@ def crawl(site: Path) -> CrawlResult:
             if file.suffix == ".html":
                 todo.append(file)
                 if parts.fragment:
-                    ids = parsed.setdefault(file, _parse(file)).ids
-                    if unquote(parts.fragment) not in ids:
+                    if file not in parsed:
+                        parsed[file] = _parse(file)
+                    if unquote(parts.fragment) not in parsed[file].ids:
                         result.broken.append(f"{url or '/'}: <{tag}> {ref} -> no element with id {parts.fragment!r}")
     return result
 
