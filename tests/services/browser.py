@@ -7,7 +7,7 @@ import http.server
 import os
 import shutil
 import threading
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from .errors import ServiceUnavailable
@@ -37,6 +37,19 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@asynccontextmanager
+async def async_chromium():
+    """The same browser for Playwright's asyncio API (several pages driven at once)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
