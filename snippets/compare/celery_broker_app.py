@@ -5,10 +5,8 @@ Start a worker for it, from this folder:
 
     celery -A celery_broker_app worker --pool threads --loglevel INFO
 
-or, with Redis as the broker:
-
-    CELERY_BROKER_URL=redis://localhost:6379/0 \\
-        celery -A celery_broker_app worker --pool threads --loglevel INFO
+With Redis as the broker, set CELERY_BROKER_URL=redis://localhost:6379/0
+in the worker's (and the caller's) environment first.
 """
 
 import os

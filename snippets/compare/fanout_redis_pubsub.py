@@ -34,7 +34,10 @@ print(r.publish("news", "release 1.0"))
 print(received(mailer), received(dashboard))
 #> ['release 1.0'] ['release 1.0']
 
-dashboard.close()  # the dashboard goes offline (restart, deploy, crash)
+# the dashboard goes offline (restart, deploy, crash)
+dashboard.unsubscribe()
+dashboard.get_message(timeout=1)  # the "unsubscribe" reply: it is out
+dashboard.close()
 print(r.publish("news", "release 1.1"))
 #> 1
 

@@ -16,6 +16,7 @@ import textwrap
 
 import pika
 import pytest
+from services.errors import wait_until
 from services.rabbitmq import Vhost
 
 JOBS = ["a", "b", "c"]
@@ -62,13 +63,15 @@ CONSUMERS = {
 }
 
 
-def crash_after_first_job(kind: str, url: str) -> str:
-    """Start the consumer, wait until it says which job it took, kill -9 it; return that job."""
+def crash_after_first_job(kind: str, url: str, settled=None) -> str:
+    """Start the consumer, wait until it says which job it took (and until `settled()`), kill -9 it; return that job."""
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(CONSUMERS[kind]), url],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         taken = proc.stdout.readline().strip()
         assert taken, proc.stderr.read() if proc.poll() is not None else "consumer printed nothing"
+        if settled:
+            wait_until(settled, timeout=10, what=f"the broker's view of the {kind} consumer to settle")
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
@@ -126,7 +129,15 @@ def rabbitmq(url: str, kind: str) -> tuple[list[str], str]:
     ch.queue_declare("jobs", durable=True)
     for job in JOBS:
         ch.basic_publish("", "jobs", job.encode(), pika.BasicProperties(delivery_mode=2))
-    assert crash_after_first_job(kind, url) == "a"
+    def ready() -> int:
+        return ch.queue_declare("jobs", passive=True).method.message_count
+
+    # Before the kill: with manual acks, `a` is out (unacked) and `b`, `c` wait in the queue; with
+    # auto_ack the broker sends every ready message at once (prefetch applies only to unacked ones).
+    expected = 2 if kind == "rabbitmq-ack" else 0
+    assert crash_after_first_job(kind, url, settled=lambda: ready() == expected) == "a"
+    if kind == "rabbitmq-ack":  # the broker sees the dead connection and requeues `a`
+        wait_until(lambda: ready() == 3, timeout=10, what="the unacked job to be requeued")
     after, redelivered = [], {}
     for method, _props, body in ch.consume("jobs", inactivity_timeout=2):
         if method is None:

@@ -14,6 +14,7 @@ import time
 import pika
 import pika.exceptions
 import pytest
+from services.errors import wait_until
 from services.rabbitmq import Vhost
 
 N = 5
@@ -38,6 +39,7 @@ def redis_pubsub(server) -> tuple[str, int]:
     assert r.publish("news", "hello") == 1
     assert sub.get_message(timeout=1)["data"] == "hello"
     sub.close()  # offline
+    wait_until(lambda: r.pubsub_numsub("news") == [("news", 0)], timeout=10, what="Redis to drop the subscriber")
     receivers = [r.publish("news", f"m{i}") for i in range(N)]
     sub = subscriber()
     got, deadline = 0, time.monotonic() + 1
@@ -63,6 +65,20 @@ def redis_stream_group(server) -> tuple[str, int]:
     got = len(reply[0][1]) if reply else 0
     assert len(ids) == N
     return "`XADD` stored each entry in the stream", got
+
+
+def queue_exists(params, queue: str) -> bool:
+    conn = pika.BlockingConnection(params)
+    try:
+        conn.channel().queue_declare(queue, passive=True)
+        return True
+    except pika.exceptions.ChannelClosedByBroker as exc:
+        if exc.reply_code != 404:
+            raise
+        return False
+    finally:
+        if conn.is_open:
+            conn.close()
 
 
 def rabbitmq_fanout(params, kind: str) -> tuple[str, int]:
@@ -102,6 +118,8 @@ def rabbitmq_fanout(params, kind: str) -> tuple[str, int]:
     pub.basic_publish(exchange, "", b"hello", mandatory=True)
     assert consume(channel, queue) == [b"hello"]
     conn.close()  # offline
+    if kind != "durable":  # the broker deletes the queue when the connection (or its last consumer) goes
+        wait_until(lambda: not queue_exists(params, queue), timeout=10, what=f"{kind} queue {queue} to be deleted")
     unroutable = 0
     for i in range(N):
         try:
