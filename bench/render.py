@@ -8,11 +8,11 @@ Standard library only.
 
 from __future__ import annotations
 
-from common import fmt_num
+from common import fmt_num, fmt_x
 
 GROUPS = [
     "redis-client", "redis-limit", "hiredis", "rabbitmq-publish", "rabbitmq-connection", "rabbitmq-consume",
-    "celery-throughput", "celery-latency", "celery-overhead", "sentry-requests", "sentry-exceptions", "site",
+    "queue-throughput", "queue-latency", "queue-memory", "celery-throughput", "celery-latency", "celery-overhead", "sentry-requests", "sentry-exceptions", "site",
 ]  # fmt: skip
 
 # (row id, lead, [ids of the comparisons to quote]) - the closing headline ratios.
@@ -25,6 +25,11 @@ HEADLINES = [
     ("rmq-persistent-confirm-batch", "RabbitMQ: confirms per batch of 100 instead", ["rmq-persistent-confirm"]),
     ("rmq-connection-per-message", "RabbitMQ: a new connection per message", ["rmq-connection-reused"]),
     ("rmq-consume-prefetch-100", "RabbitMQ: consuming with prefetch 100", ["rmq-consume-prefetch-1"]),
+    ("q-rmq-publish-confirm", "Queues: RabbitMQ publish with a confirm each, vs Redis LPUSH", ["q-redis-list-push"]),
+    ("q-rmq-consume-ack-100", "Queues: RabbitMQ consume + ack (prefetch 100), vs a Redis stream read 100 at a time",
+     ["q-redis-stream-ack-100"]),
+    ("q-latency-rmq-p50", "Queues: publish-to-consume latency, RabbitMQ vs Redis list (p50)", ["q-latency-redis-list-p50"]),
+    ("q-mem-rmq-transient", "Queues: memory per queued 1,000-byte message, RabbitMQ vs Redis list", ["q-mem-redis-list"]),
     ("celery-redis-threads-ignore", "Celery: Redis as the broker", ["celery-rabbitmq-threads-ignore"]),
     ("celery-rabbitmq-threads-stored", "Celery: storing results in Redis", ["celery-rabbitmq-threads-ignore"]),
     ("celery-rabbitmq-prefork-ignore", "Celery: prefork pool", ["celery-rabbitmq-threads-ignore"]),
@@ -59,6 +64,45 @@ CHARTS = [
         ("celery-rabbitmq-prefork-stored", "RabbitMQ, prefork, result stored"),
     ], 1),
 ]
+
+
+# Side-by-side tables for the Redis vs RabbitMQ page: (measure, [row id per column or None]); each cell links to its row.
+QUEUE_COLUMNS = ["Redis list", "Redis stream", "RabbitMQ queue"]
+QUEUE_TABLE = [
+    ("Publish, one call per message, the server replies to each", ["q-redis-list-push", "q-redis-stream-add", "q-rmq-publish-confirm"]),
+    ("Publish, no reply waited for", [None, None, "q-rmq-publish"]),
+    ("Publish persistent, confirmed once on disk", [None, None, "q-rmq-publish-persistent-confirm"]),
+    ("Consume, one message per call", ["q-redis-list-pop", "q-redis-stream-ack-1", "q-rmq-consume-ack-1"]),
+    ("Consume, 100 messages in flight", [None, "q-redis-stream-ack-100", "q-rmq-consume-ack-100"]),
+    ("Publish-to-consume latency, p50", ["q-latency-redis-list-p50", "q-latency-redis-stream-p50", "q-latency-rmq-p50"]),
+    ("Publish-to-consume latency, p99", ["q-latency-redis-list-p99", "q-latency-redis-stream-p99", "q-latency-rmq-p99"]),
+    ("Memory per queued 1,000-byte message", ["q-mem-redis-list", "q-mem-redis-stream", "q-mem-rmq-transient"]),
+    ("Memory per queued persistent message", [None, None, "q-mem-rmq-persistent"]),
+]
+CELERY_COLUMNS = ["RabbitMQ broker", "Redis broker"]
+CELERY_TABLE = [
+    ("No-op tasks per second, `ignore_result`", ["celery-rabbitmq-threads-ignore", "celery-redis-threads-ignore"]),
+    ("No-op tasks per second, result stored in Redis", ["celery-rabbitmq-threads-stored", "celery-redis-threads-stored"]),
+    ("Round trip `delay().get()`, p50", ["celery-latency-rabbitmq-p50", "celery-latency-redis-p50"]),
+    ("Round trip `delay().get()`, p99", ["celery-latency-rabbitmq-p99", "celery-latency-redis-p99"]),
+]
+
+
+def side_by_side(columns: list[str], spec: list[tuple[str, list]], rows: dict, ratio: str | None = None) -> str:
+    """A measure per line, a cell per column linking to its row on the Benchmarks page.
+
+    `ratio`: a last column "second ÷ first" (e.g. Redis broker relative to RabbitMQ), from the same run.
+    """
+    head = ["Measure", *columns] + ([ratio] if ratio else [])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for measure, ids in spec:
+        cells = [f"[{fmt_num(rows[rid]['value'])} {rows[rid]['unit']}](benchmarks.md#{rid})" if rid in rows else "–"
+                 for rid in ids]  # fmt: skip
+        if ratio:
+            a, b = (rows.get(rid) for rid in ids[:2])
+            cells.append(fmt_x(b["value"] / a["value"]) if a and b else "–")
+        lines.append(f"| {measure} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def all_rows(data: dict) -> dict[str, dict]:
@@ -170,6 +214,10 @@ def render(data: dict) -> str:
     for name, title, axis, bars, scale in CHARTS:
         present = any(rid in rows for rid, _ in bars)
         parts.append(section(name, chart(title, axis, bars, scale, rows) if present else missing))
+    for name, columns, spec, ratio in (("queue-compare", QUEUE_COLUMNS, QUEUE_TABLE, None),
+                                       ("celery-compare", CELERY_COLUMNS, CELERY_TABLE, "Redis ÷ RabbitMQ")):  # fmt: skip
+        present = any(rid in rows for _, ids in spec for rid in ids)
+        parts.append(section(name, side_by_side(columns, spec, rows, ratio) if present else missing))
     notes = [note for s in data["sections"].values() for note in s["notes"]]
     parts.append(section("notes", "\n".join(f"- {note}" for note in notes) or "- (none)"))
     return "\n".join(parts)

@@ -9,7 +9,7 @@
 It creates the venvs it needs (.venv from requirements.txt, .venv-bugsink, and .venv-bench-hiredis
 from bench/requirements-hiredis.txt) the way tests/run.py does, and starts the local RabbitMQ if it
 is down (the benchmarks borrow a throwaway vhost on it). Everything else is private to the run: its
-own redis-servers, Bugsink and Celery workers on free ports, stopped at the end.
+own redis-servers, a RabbitMQ node (bench_queues.py), Bugsink and Celery workers on free ports, stopped at the end.
 Standard library only: it runs before any venv exists.
 """
 
@@ -33,6 +33,7 @@ from render import render  # noqa: E402
 SECTIONS = {  # name: script (run with .venv's python)
     "redis": "bench_redis.py",
     "rabbitmq": "bench_rabbitmq.py",
+    "queues": "bench_queues.py",
     "celery": "bench_celery.py",
     "sentry": "bench_sentry.py",
     "site": "bench_site.py",

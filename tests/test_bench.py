@@ -15,7 +15,7 @@ BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 PAGE = DOCS / "benchmarks.md"
 
-# Every figure issue 10 asks for, by its stable row id (the anchors other pages link to).
+# Every figure issues 10 and 8 (the queue comparison) ask for, by its stable row id (the anchors other pages link to).
 EXPECTED_ROWS = {
     "redis": [
         "redis-single", "redis-pipeline-100", "redis-pipeline-1000", "redis-transaction-1000",
@@ -26,6 +26,13 @@ EXPECTED_ROWS = {
     "rabbitmq": [
         *(f"rmq-{m}{s}" for m in ("transient", "persistent") for s in ("", "-confirm", "-select", "-confirm-batch")),
         "rmq-connection-per-message", "rmq-connection-reused", "rmq-consume-prefetch-1", "rmq-consume-prefetch-100",
+    ],
+    "queues": [
+        "q-redis-list-push", "q-redis-list-pop", "q-redis-stream-add", "q-redis-stream-ack-1", "q-redis-stream-ack-100",
+        "q-rmq-publish", "q-rmq-publish-confirm", "q-rmq-publish-persistent-confirm", "q-rmq-consume-ack-1",
+        "q-rmq-consume-ack-100",
+        *(f"q-latency-{k}-p{q}" for k in ("redis-list", "redis-stream", "rmq") for q in (50, 99)),
+        "q-mem-redis-list", "q-mem-redis-stream", "q-mem-rmq-transient", "q-mem-rmq-persistent",
     ],
     "celery": [
         *(f"celery-{b}-{p}-{r}" for b, p in (("rabbitmq", "threads"), ("redis", "threads"), ("rabbitmq", "prefork"))
