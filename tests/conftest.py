@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import pkgutil
 from pathlib import Path
@@ -23,6 +24,28 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 # Per-tool fixtures live in tests/fixtures/<module>.py; every module there is loaded as a plugin.
 pytest_plugins = sorted(f"fixtures.{m.name}" for m in pkgutil.iter_modules([str(Path(__file__).parent / "fixtures")]))
+
+
+@pytest.fixture(autouse=True)
+def _restore_process_globals():
+    """Snippets and tests run in this process; undo the process-wide state they may change.
+
+    An in-process Celery worker (`start_worker`) reconfigures the root logger (level ERROR), which
+    silently drops the INFO records later Sentry snippets expect as breadcrumbs, and leaves Celery's
+    "this thread is a worker" flag behind.
+    """
+    from celery._state import _set_task_join_will_block
+
+    manager = logging.root.manager
+    loggers = [logging.root, *(lg for lg in manager.loggerDict.values() if isinstance(lg, logging.Logger))]
+    saved = [(lg, lg.level, lg.disabled, lg.propagate, list(lg.handlers)) for lg in loggers]
+    disabled_below = manager.disable
+    yield
+    logging.disable(disabled_below)
+    for lg, level, disabled, propagate, handlers in saved:
+        lg.setLevel(level)
+        lg.disabled, lg.propagate, lg.handlers[:] = disabled, propagate, handlers
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(scope="session")

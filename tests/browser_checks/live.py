@@ -71,8 +71,17 @@ DIAGRAMS_SETTLED = """
 """
 
 DIAGRAM_STATE = """
-() => {
+async () => {
+  %(reveal)s
   const hosts = [...document.querySelectorAll("div.mermaid")];
+  const scales = [];
+  for (const h of hosts) {  // measured where the reader sees it: a diagram in a closed tab is revealed first
+    const svg = h.shadowRoot && h.shadowRoot.querySelector("svg");
+    if (!svg) continue;
+    if (!h.getClientRects().length) { reveal(h); await frame(); }
+    const natural = svg.viewBox.baseVal && svg.viewBox.baseVal.width;
+    scales.push(natural ? Math.round(100 * svg.getBoundingClientRect().width / natural) / 100 : 1);
+  }
   return {
     rendered: hosts.filter(h => h.shadowRoot && h.shadowRoot.querySelector("svg")).length,
     unrendered: document.querySelectorAll("pre.mermaid, pre:has(> code.mermaid)").length,
@@ -82,10 +91,7 @@ DIAGRAM_STATE = """
         .map(e => e.closest('[id^="d__mermaid"]') || e),
     ]).size,
     sizes: hosts.map(h => { const r = h.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; }),
-    scales: hosts.map(h => h.shadowRoot && h.shadowRoot.querySelector("svg")).filter(Boolean).map(svg => {
-      const natural = svg.viewBox.baseVal && svg.viewBox.baseVal.width;
-      return natural ? Math.round(100 * svg.getBoundingClientRect().width / natural) / 100 : 1;
-    }),
+    scales,
     scripts: performance.getEntriesByType("resource").map(e => e.name),
   };
 }
@@ -280,7 +286,7 @@ class _Run:
                 await page.wait_for_function(DIAGRAMS_SETTLED, arg=target.diagrams, timeout=RENDER_TIMEOUT_MS)
             except Exception:  # noqa: BLE001 - reported below as unrendered diagrams
                 pass
-        return await page.evaluate(DIAGRAM_STATE)
+        return await page.evaluate(DIAGRAM_STATE % {"reveal": REVEAL_FN})
 
     # -- one page: everything, with a single load ------------------------------------------------
 
