@@ -25,11 +25,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import Section, log, parse_args, percentile
-
 import pika
 import redis
-from services.errors import wait_until
+from bench_rabbitmq import QUEUE as RMQ_QUEUE
+from bench_rabbitmq import consume as rmq_consume
+from bench_rabbitmq import fresh as rmq_fresh
+from bench_rabbitmq import publish_blocking as rmq_publish
+from bench_rabbitmq import wait_depth as rmq_wait_depth
+from common import Section, log, parse_args, percentile
 from services.rabbitmq_node import RabbitNode
 from services.redis_server import RedisServer
 
@@ -153,55 +156,9 @@ def redis_memory(r: redis.Redis, n: int, kind: str) -> float:
 
 
 # -- RabbitMQ -------------------------------------------------------------------------------------
+# (publish, consume and queue helpers are bench_rabbitmq's: the same code measures both pages' rows)
 
 
-def rmq_fresh(params: pika.URLParameters, durable: bool = True):
-    conn = pika.BlockingConnection(params)
-    channel = conn.channel()
-    channel.queue_delete(QUEUE)
-    channel.queue_declare(QUEUE, durable=durable)
-    return conn, channel
-
-
-def rmq_depth(channel) -> int:
-    return channel.queue_declare(QUEUE, passive=True).method.message_count
-
-
-def rmq_wait_depth(channel, n: int) -> None:
-    wait_until(lambda: rmq_depth(channel) >= n, timeout=60, interval=0.002, what=f"{n} messages in {QUEUE}")
-
-
-def rmq_publish(params, n: int, props, confirm: bool) -> float:
-    """Without confirms: until the queue holds all n. With: every basic_publish waits for its confirm."""
-    conn, channel = rmq_fresh(params)
-    if confirm:
-        channel.confirm_delivery()
-    started = time.perf_counter()
-    for _ in range(n):
-        channel.basic_publish("", QUEUE, BODY, props)
-    rmq_wait_depth(channel, n)
-    seconds = time.perf_counter() - started
-    conn.close()
-    return seconds
-
-
-def rmq_consume(params, n: int, prefetch: int) -> float:
-    conn, channel = rmq_fresh(params)
-    for _ in range(n):
-        channel.basic_publish("", QUEUE, BODY, TRANSIENT)
-    rmq_wait_depth(channel, n)
-    channel.basic_qos(prefetch_count=prefetch)
-    started = time.perf_counter()
-    for got, (method, _props, _body) in enumerate(channel.consume(QUEUE, inactivity_timeout=10), start=1):
-        if method is None:
-            raise RuntimeError(f"consumer stalled after {got - 1} of {n} messages")
-        channel.basic_ack(method.delivery_tag)
-        if got == n:
-            break
-    seconds = time.perf_counter() - started
-    channel.cancel()
-    conn.close()
-    return seconds
 
 
 def rmq_latency(params, m: int) -> list[float]:
@@ -215,11 +172,11 @@ def rmq_latency(params, m: int) -> list[float]:
         arrived.append(time.perf_counter())
         ch.basic_ack(method.delivery_tag)
 
-    consumer.basic_consume(QUEUE, on_message)
+    consumer.basic_consume(RMQ_QUEUE, on_message)
     samples = []
     for i in range(m + 1):
         started = time.perf_counter()
-        channel.basic_publish("", QUEUE, BODY, TRANSIENT)
+        channel.basic_publish("", RMQ_QUEUE, BODY, TRANSIENT)
         deadline = started + 10
         while len(arrived) <= i:
             if time.perf_counter() > deadline:
@@ -235,15 +192,15 @@ def rmq_memory(node: RabbitNode, params, n: int, props) -> tuple[float, str]:
     conn, channel = rmq_fresh(params)
     before = int(node.ctl("eval", GC_AND_MEMORY).strip())
     for _ in range(n):
-        channel.basic_publish("", QUEUE, BODY, props)
+        channel.basic_publish("", RMQ_QUEUE, BODY, props)
     rmq_wait_depth(channel, n)
     after = int(node.ctl("eval", GC_AND_MEMORY).strip())
     queue = node.ctl("list_queues", "--no-table-headers", "name", "messages", "memory", "message_bytes_ram").split()
-    channel.queue_delete(QUEUE)
+    channel.queue_delete(RMQ_QUEUE)
     conn.close()
     name, messages, memory, in_ram = queue[:4]
     detail = f"queue process {int(memory) / n:,.0f} B/msg, bodies in RAM {int(in_ram) / n:,.0f} B/msg (list_queues)"
-    if (name, int(messages)) != (QUEUE, n):
+    if (name, int(messages)) != (RMQ_QUEUE, n):
         raise RuntimeError(f"list_queues says {queue}")
     return (after - before) / n, detail
 

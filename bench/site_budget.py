@@ -40,9 +40,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +59,7 @@ except ImportError:
 
 sys.path.insert(0, str(ROOT / "tests"))
 from browser_checks.site import site_pages  # noqa: E402
-from services.browser import chromium, chromium_path  # noqa: E402
+from services.browser import chromium, chromium_path, serve_dir  # noqa: E402
 
 
 def log(msg: str) -> None:
@@ -188,17 +186,8 @@ def _gzipped(path: str) -> bytes:
     return gzip.compress(Path(path).read_bytes(), compresslevel=6)
 
 
-@contextmanager
 def serve_gzip(directory: Path):
-    handler = functools.partial(_GzipHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_dir(directory, _GzipHandler)
 
 
 SETTLE = """

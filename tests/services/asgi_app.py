@@ -8,8 +8,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from .errors import ProcessExited, wait_until
-from .procs import free_port, spawn, stop, tail
+from .procs import free_port, spawn, stop, wait_ready
 
 
 class UvicornApp:
@@ -31,19 +30,10 @@ class UvicornApp:
         self.proc = spawn(args, log=self.log, cwd=self.cwd, env=env)
 
         def up() -> bool:
-            if self.proc.poll() is not None:
-                raise ProcessExited(f"uvicorn {self.target} exited with code {self.proc.returncode}:\n{tail(self.log)}")
             with urllib.request.urlopen(self.url + self.health_path, timeout=2):
                 return True
 
-        try:
-            wait_until(up, timeout=timeout, interval=0.1, what=f"uvicorn {self.target} on port {self.port}")
-        except TimeoutError as exc:
-            self.stop()
-            raise RuntimeError(f"{exc}\n{tail(self.log)}") from None
-        except ProcessExited:
-            self.stop()
-            raise
+        wait_ready(self.proc, self.log, up, what=f"uvicorn {self.target}", timeout=timeout)
         return self
 
     def stop(self) -> None:

@@ -58,9 +58,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_dir(directory: Path):
+def serve_dir(directory: Path, handler_class: type = _QuietHandler):
     """Serve `directory` over HTTP on a free 127.0.0.1 port in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

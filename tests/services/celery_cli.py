@@ -11,8 +11,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from .errors import wait_until
-from .procs import free_port, spawn, stop, tail
+from .procs import free_port, spawn, stop, wait_ready
 
 
 def celery_env(cwd: Path, env: dict, pythonpath: Path | None = None) -> dict:
@@ -63,19 +62,10 @@ class CeleryProcess:
         if self.ready is None:
             return self
 
-        def up_or_exited() -> bool:
-            if self.proc.poll() is not None:
-                return True
+        def up() -> bool:
             return self.ready() if callable(self.ready) else self.ready in self.output()
 
-        what = " ".join(self.argv[2:])
-        try:
-            wait_until(up_or_exited, timeout=timeout, interval=0.1, what=f"{what} to be ready")
-        except TimeoutError as exc:
-            self.stop()
-            raise RuntimeError(f"{exc}\n{tail(self.log)}") from None
-        if self.proc.poll() is not None:
-            raise RuntimeError(f"{what} exited:\n{tail(self.log)}")
+        wait_ready(self.proc, self.log, up, what=" ".join(self.argv[2:]), timeout=timeout)
         return self
 
     def signal_stop(self) -> None:

@@ -9,8 +9,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from .errors import ProcessExited, wait_until
-from .procs import spawn, stop, tail
+from .procs import spawn, stop, wait_ready
 
 
 class CeleryWorker:
@@ -35,18 +34,9 @@ class CeleryWorker:
         self.proc = spawn(self.args, log=self.log, cwd=self.cwd, env=env)
 
         def ready() -> bool:
-            if self.proc.poll() is not None:
-                raise ProcessExited(f"celery worker for {self.app} exited with code {self.proc.returncode}:\n{tail(self.log)}")
             return " ready." in self.log.read_text(errors="replace")
 
-        try:
-            wait_until(ready, timeout=timeout, interval=0.1, what=f"celery worker {self.app} to be ready")
-        except TimeoutError as exc:
-            self.stop()
-            raise RuntimeError(f"{exc}\n{tail(self.log)}") from None
-        except ProcessExited:
-            self.stop()
-            raise
+        wait_ready(self.proc, self.log, ready, what=f"celery worker for {self.app}", timeout=timeout)
         return self
 
     def stop(self) -> None:

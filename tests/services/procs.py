@@ -7,7 +7,10 @@ import os
 import signal
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+
+from .errors import ProcessExited, wait_until
 
 _RUNNING: set[subprocess.Popen] = set()
 
@@ -48,6 +51,25 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         os.killpg(proc.pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def wait_ready(proc: subprocess.Popen, log: Path, ready: Callable[[], bool], *, what: str, timeout: float) -> None:
+    """Poll `ready()` until it is true. If the process exits first, or time runs out, stop it and raise
+    with the tail of its log (at once on exit: no waiting out the timeout for a dead process)."""
+
+    def check() -> bool:
+        if proc.poll() is not None:
+            raise ProcessExited(f"{what} exited with code {proc.returncode}:\n{tail(log)}")
+        return ready()
+
+    try:
+        wait_until(check, timeout=timeout, interval=0.1, what=what)
+    except TimeoutError as exc:
+        stop(proc)
+        raise RuntimeError(f"{exc}\n{tail(log)}") from None
+    except ProcessExited:
+        stop(proc)
+        raise
 
 
 def tail(path: Path, lines: int = 30) -> str:
