@@ -167,7 +167,7 @@ def meta_block(data: dict) -> str:
     kept = [f"{name} ({s['date'][:16].replace('T', ' ')} UTC)" for name, s in data["sections"].items()
             if name not in meta.get("ran", data["sections"])]  # fmt: skip
     lines = [
-        "| Run | |",
+        "| Run | Details |",
         "|---|---|",
         f"| Command | `{meta['command']}` ({meta['seconds'] // 60} min {meta['seconds'] % 60} s) |",
         f"| Date | {meta['date']}" + (f"; kept from earlier runs: {', '.join(kept)}" if kept else "") + " |",
@@ -176,12 +176,13 @@ def meta_block(data: dict) -> str:
         f"| Servers | {servers} |",
         f"| Python and libraries | Python {m['python']}, {libs} |",
     ]
-    busy = max(meta["load_before"][0], meta["load_after"][0]) > m["cpus"] / 2
+    # Only the load *before* the run tells of other work: the run itself keeps both CPUs busy.
+    busy = meta["load_before"][0] > m["cpus"] / 2
     if meta.get("tiny"):
         lines += ["", '!!! danger "Tiny run"', "    These numbers come from `--tiny` sizes: they check that the scripts run, nothing more."]
     if busy:
         lines += ["", '!!! warning "The machine was busy during this run"',
-                  f"    The load average was above half the CPU count ({m['cpus']}): other processes competed with",
+                  f"    The load average before the run was above half the CPU count ({m['cpus']}): other processes competed with",
                   "    the clients and servers measured here, so absolute numbers are low and noisy. Ratios taken",
                   "    in the same run suffer less, but re-run `python3 bench/run.py` on an idle machine before",
                   "    relying on any of them."]  # fmt: skip

@@ -91,10 +91,10 @@ def test_mermaid_script_only_on_pages_with_diagrams(built_site):
     for page in built_pages(built_site):
         text = page.read_text()
         has_diagram = 'class="mermaid"' in text
-        loads_mermaid = "javascripts/mermaid/mermaid.min.js" in text
+        loads_mermaid = "javascripts/mermaid/esm/mermaid.esm.min.mjs" in text
         assert has_diagram == loads_mermaid, page.relative_to(built_site)
         if loads_mermaid:  # before Material's bundle, or Material fetches Mermaid from a CDN
-            assert text.index("mermaid.min.js") < text.index("assets/javascripts/bundle.")
+            assert text.index("mermaid.esm.min.mjs") < text.index("assets/javascripts/bundle.")
     assert 'class="mermaid"' in (built_site / "index.html").read_text()
 
 
