@@ -145,9 +145,10 @@ def test_the_checks_catch_broken_pages(tmp_path):
     assert console == "python -m venv .venv\n.venv/bin/python snippets/fixture/hello.py"
 
     # each broken page is reported by the check meant for it
-    assert set(by_page("mermaid")) == {"broken-diagram/"}, _report(by_page("mermaid"))
+    assert set(by_page("mermaid")) == {"broken-diagram/", "wide-flowchart/"}, _report(by_page("mermaid"))
     assert any("not rendered" in p for p in by_page("mermaid")["broken-diagram/"])
     assert any("Syntax error" in p for p in by_page("mermaid")["broken-diagram/"])
+    assert any("wider than the 1280 px page's column" in p for p in by_page("mermaid")["wide-flowchart/"])
     assert by_page("offsite") == {"offsite/": ["https://cdn.invalid/pixel.png"]}
     assert any("fixture: an error in the console" in p for p in by_page("console")["offsite/"])
     assert set(by_page("copy")) == {"copy-mismatch/"}, _report(by_page("copy"))

@@ -77,6 +77,11 @@ $ .venv/bin/python snippets/fixture/hello.py
 PAGES = {
     "index.md": GOOD,
     "broken-diagram.md": "# Broken diagram\n\n```mermaid\nflowchart LR\n    a --> b -->\n    c[[[ d\n```\n",
+    "wide-flowchart.md": (
+        "# Wide flowchart\n\n```mermaid\nflowchart LR\n"
+        + "".join(f"    s{i}[\"step {i} of a long chain\"] --> s{i + 1}\n" for i in range(8))
+        + "```\n"
+    ),
     "offsite.md": (
         "# Off-origin request\n\n"
         '<img src="https://cdn.invalid/pixel.png" alt="A pixel from another host" width="1" height="1">\n\n'

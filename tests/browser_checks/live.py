@@ -76,13 +76,14 @@ DIAGRAM_STATE = """
 async () => {
   %(reveal)s
   const hosts = [...document.querySelectorAll("div.mermaid")];
-  const scales = [];
+  const scales = [], widths = [];
   for (const h of hosts) {  // measured where the reader sees it: a diagram in a closed tab is revealed first
     const svg = h.shadowRoot && h.shadowRoot.querySelector("svg");
     if (!svg) continue;
     if (!h.getClientRects().length) { reveal(h); await frame(); }
     const natural = svg.viewBox.baseVal && svg.viewBox.baseVal.width;
     scales.push(natural ? Math.round(100 * svg.getBoundingClientRect().width / natural) / 100 : 1);
+    widths.push([svg.getAttribute("aria-roledescription") || "", h.scrollWidth, h.clientWidth]);
   }
   return {
     rendered: hosts.filter(h => h.shadowRoot && h.shadowRoot.querySelector("svg")).length,
@@ -94,6 +95,7 @@ async () => {
     ]).size,
     sizes: hosts.map(h => { const r = h.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; }),
     scales,
+    widths,
     scripts: performance.getEntriesByType("resource").map(e => e.name),
   };
 }
@@ -323,6 +325,15 @@ class _Run:
             report.mermaid.append(
                 f"diagram(s) shrunk to {small} of their natural size at {DESKTOP['width']} px: text under "
                 f"{round(16 * MIN_DIAGRAM_SCALE)} px (docs/overrides/main.html keeps them at >= 0.75)"
+            )
+        # a flowchart can always be laid out to fit (top-down, shorter labels); a sequence diagram with
+        # many participants may scroll sideways
+        wide = [f"{width} px" for kind, width, column in state["widths"]
+                if kind.startswith("flowchart") and width > column + 1]  # fmt: skip
+        if wide:
+            report.mermaid.append(
+                f"flowchart(s) wider than the {DESKTOP['width']} px page's column ({wide}), the reader must scroll "
+                "sideways to see all of them: lay them out top-down (flowchart TD) or break the labels"
             )
         if report.mermaid_script != bool(target.diagrams):
             report.mermaid.append(
