@@ -204,7 +204,7 @@ def ensure_epmd(build: Build) -> None:
     """A node in a root registers with the host's epmd (127.0.0.1:4369). Where none runs, the first node
     would start one inside the root that outlives it; start it ourselves instead, as our child, so it is
     ended (by pid, at exit) with the process that started it."""
-    if build.root is None or _EPMD or _answers(4369):
+    if build.root is None or _EPMD or answers(4369):
         return
     epmd = next(build.root.glob("usr/lib/erlang/erts-*/bin/epmd"))
     triplet, loader = _MULTIARCH[platform.machine()]
@@ -212,7 +212,7 @@ def ensure_epmd(build: Build) -> None:
     logdir = Path(os.environ.get("TMPDIR", "/tmp"))
     _EPMD.append(spawn([str(build.root / loader), "--library-path", libs, str(epmd)], log=logdir / f"guide-epmd-{os.getpid()}.log"))
     for _ in range(100):
-        if _answers(4369):
+        if answers(4369):
             return
         if _EPMD[0].poll() is not None:
             break
@@ -220,7 +220,7 @@ def ensure_epmd(build: Build) -> None:
     raise ServiceUnavailable("epmd", "127.0.0.1:4369", f"{epmd} did not start (log {logdir}/guide-epmd-{os.getpid()}.log)")
 
 
-def _answers(port: int) -> bool:
+def answers(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
         return True

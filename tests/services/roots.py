@@ -33,12 +33,14 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-SPECS: dict[str, dict] = json.loads((Path(__file__).with_name("roots.json")).read_text())
+_CONFIG = json.loads(Path(__file__).with_name("roots.json").read_text())
+# How every root is built: mmdebstrap variant; dpkg options (servers need no manuals, docs or translations:
+# a smaller root and CI cache); the /etc/hosts written where the release has none (bookworm's minbase),
+# since Erlang nodes named NAME@localhost must resolve localhost.
+RECIPE: dict = _CONFIG["recipe"]
+SPECS: dict[str, dict] = _CONFIG["releases"]
 STAMP = ".guide-root.json"
-VARIANT = "minbase"
 KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
-# Servers need no manuals, docs or translations: a smaller root, a smaller CI cache.
-DPKG_OPTS = ("path-exclude=/usr/share/man/*", "path-exclude=/usr/share/doc/*", "path-exclude=/usr/share/locale/*")
 BUILD_COMMAND = "python3 tests/services/roots.py {release}"
 
 Log = Callable[[str], None]
@@ -59,7 +61,7 @@ def path(release: str) -> Path:
 def spec_key(release: str) -> str:
     """What a root is built from; a root whose stamp carries another key is rebuilt."""
     spec = SPECS[release]
-    recipe = {"release": release, "variant": VARIANT, "dpkg": DPKG_OPTS, **spec}
+    recipe = {"release": release, "recipe": RECIPE, "spec": spec}
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -90,7 +92,6 @@ def ensure(release: str, log: Log = _print) -> Path:
             return target
         _remove_leftovers(release, log)
         fresh = target.parent / f"{release}.building-{os.getpid()}"
-        started = time.monotonic()
         if not _restore_archive(release, fresh, log):
             _build(release, fresh, log)
             _check_versions(release, fresh)
@@ -98,9 +99,8 @@ def ensure(release: str, log: Log = _print) -> Path:
         if target.exists():  # out of date: move aside, delete when nothing uses it
             aside = target.parent / f"{release}.old-{int(time.time())}"
             target.rename(aside)
-            _remove_if_unused(aside, log)
+            remove_if_unused(aside, log)
         fresh.rename(target)
-        log(f"{release} root ready in {time.monotonic() - started:.0f} s: {target} ({describe(release)})")
     return target
 
 
@@ -141,26 +141,34 @@ def ensure_mmdebstrap(log: Log = _print) -> str:
 def _build(release: str, into: Path, log: Log) -> None:
     spec = SPECS[release]
     mmdebstrap = ensure_mmdebstrap(log)
-    cmd = [*_sudo(), mmdebstrap, f"--variant={VARIANT}", f"--include={','.join(spec['packages'])}", f"--keyring={KEYRING}",
-           *(f"--dpkgopt={opt}" for opt in DPKG_OPTS), release, str(into), *spec["mirrors"]]  # fmt: skip
+    cmd = [*_sudo(), mmdebstrap, f"--variant={RECIPE['variant']}", f"--include={','.join(spec['packages'])}", f"--keyring={KEYRING}",
+           *(f"--dpkgopt={opt}" for opt in RECIPE["dpkg_options"]), release, str(into), *spec["mirrors"]]  # fmt: skip
     buildlog = into.parent / f"{release}.build.log"
     log(f"building the Debian {spec['debian']} ({release}) root with mmdebstrap (~40 s, ~250 MB): {into}")
     started = time.monotonic()
     with open(buildlog, "w") as out:
         done = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
-        _remove_if_unused(into, log)
+        remove_if_unused(into, log)
         tail = "\n".join(buildlog.read_text(errors="replace").splitlines()[-25:])
         raise RuntimeError(f"mmdebstrap failed ({done.returncode}) building the {release} root:\n{tail}\n(full log: {buildlog})")
     seconds = time.monotonic() - started
+    hosts = into / "etc" / "hosts"
+    if not hosts.exists():
+        _write(hosts, RECIPE["etc_hosts"])
     versions = _dpkg_versions(into, sorted({*spec["packages"], *spec["expect"]}))
     record = {
         "release": release, "debian": spec["debian"], "key": spec_key(release), "packages": spec["packages"],
         "mirrors": spec["mirrors"], "versions": versions, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(seconds, 1), "mmdebstrap": _mmdebstrap_version(mmdebstrap),
     }  # fmt: skip
-    (into / STAMP).write_text(json.dumps(record, indent=2) + "\n")
+    _write(into / STAMP, json.dumps(record, indent=2) + "\n")
     log(f"built the {release} root in {seconds:.0f} s")
+
+
+def _write(target: Path, text: str) -> None:
+    """Write into the root (owned by root: through sudo when we are not)."""
+    subprocess.run([*_sudo(), "tee", str(target)], input=text, text=True, stdout=subprocess.DEVNULL, check=True)
 
 
 def _dpkg_versions(root: Path, packages: list[str]) -> dict[str, str]:
@@ -189,7 +197,7 @@ def _check_versions(release: str, root: Path) -> None:
     found = (stamp(release, root) or {}).get("versions", {})
     wrong = {pkg: found.get(pkg) for pkg, want in SPECS[release]["expect"].items() if not version_matches(found.get(pkg, "-"), want)}
     if wrong:
-        _remove_if_unused(root, _print)
+        remove_if_unused(root, _print)
         raise RuntimeError(
             f"the {release} root does not hold the pinned versions {SPECS[release]['expect']}: got {wrong}. "
             "Debian moved on: update tests/services/roots.json and the tests that assert these versions."
@@ -216,7 +224,7 @@ def _restore_archive(release: str, into: Path, log: Log) -> bool:
     into.mkdir()
     subprocess.run([*_sudo(), "tar", "--zstd", "--numeric-owner", "-xpf", str(archive), "-C", str(into)], check=True)
     if (stamp(release, into) or {}).get("key") != spec_key(release):
-        _remove_if_unused(into, log)
+        remove_if_unused(into, log)
         return False
     log(f"restored the {release} root from {archive} in {time.monotonic() - started:.0f} s")
     return True
@@ -280,7 +288,7 @@ def end_processes(pids: list[int], timeout: float = 10.0) -> None:
             time.sleep(0.05)
 
 
-def _remove_if_unused(root: Path, log: Log) -> bool:
+def remove_if_unused(root: Path, log: Log) -> bool:
     """rm -rf `root` unless something is mounted inside it or runs from it (then leave it and say so)."""
     if not root.exists():
         return True
@@ -297,7 +305,7 @@ def _remove_leftovers(release: str, log: Log) -> None:
     """Half-built or replaced roots of crashed or earlier runs (we hold the lock: nobody builds them now)."""
     for stale in [*cache_dir().glob(f"{release}.building-*"), *cache_dir().glob(f"{release}.old-*")]:
         if stale.is_dir():
-            _remove_if_unused(stale, log)
+            remove_if_unused(stale, log)
 
 
 def main(argv: list[str]) -> int:
@@ -312,7 +320,8 @@ def main(argv: list[str]) -> int:
             state = f"ready ({describe(release)})" if is_ready(release) else "missing or out of date"
             print(f"{release}: {path(release)}: {state}")
         else:
-            print(ensure(release))
+            started = time.monotonic()
+            print(f"{release}: {ensure(release)} ({describe(release)}) in {time.monotonic() - started:.0f} s")
     return 0
 
 
