@@ -19,6 +19,7 @@ Standard library only (tests/run.py uses it before any venv exists).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import os
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from . import roots
 from .errors import ServiceUnavailable
-from .procs import spawn
+from .procs import spawn, tail
 
 CHROOT_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 # $0 is the root; /proc is mounted in this process's own mount namespace only, then chroot execs the program
@@ -209,15 +210,16 @@ def ensure_epmd(build: Build) -> None:
     epmd = next(build.root.glob("usr/lib/erlang/erts-*/bin/epmd"))
     triplet, loader = _MULTIARCH[platform.machine()]
     libs = f"{build.root}/usr/lib/{triplet}:{build.root}/lib/{triplet}"
-    logdir = Path(os.environ.get("TMPDIR", "/tmp"))
-    _EPMD.append(spawn([str(build.root / loader), "--library-path", libs, str(epmd)], log=logdir / f"guide-epmd-{os.getpid()}.log"))
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"guide-epmd-{os.getpid()}.log"
+    _EPMD.append(spawn([str(build.root / loader), "--library-path", libs, str(epmd)], log=log))
+    atexit.register(log.unlink, missing_ok=True)  # epmd itself is ended at exit by procs (spawn)
     for _ in range(100):
         if answers(4369):
             return
         if _EPMD[0].poll() is not None:
             break
         time.sleep(0.05)
-    raise ServiceUnavailable("epmd", "127.0.0.1:4369", f"{epmd} did not start (log {logdir}/guide-epmd-{os.getpid()}.log)")
+    raise ServiceUnavailable("epmd", "127.0.0.1:4369", f"{epmd} did not start:\n{tail(log)}")
 
 
 def answers(port: int) -> bool:

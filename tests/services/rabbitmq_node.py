@@ -137,12 +137,12 @@ class RabbitNode:
 
     def restart(self) -> None:
         """Stop the whole node (its Erlang VM, like `docker compose restart`), keep its data dir, start it again."""
-        self.ctl("stop", timeout=60)
+        self.ctl("stop", self.build.inside(self.pidfile), timeout=60)  # with the pid file: returns once the VM has exited
         self.start()
 
     def stop(self) -> None:
         try:
-            self.ctl("stop", timeout=60)
+            self.ctl("stop", self.build.inside(self.pidfile), timeout=60)
         except (RuntimeError, subprocess.TimeoutExpired):
             if self.pidfile.exists():
                 try:
