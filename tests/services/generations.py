@@ -96,9 +96,7 @@ class Build:
         if self.root is None:
             return [shutil.which(program) or program, *args], {**os.environ, **env}
         if self.kind == "redis":
-            triplet, loader = _MULTIARCH[platform.machine()]
-            libs = f"{self.root}/usr/lib/{triplet}:{self.root}/lib/{triplet}"
-            return [str(self.root / loader), "--library-path", libs, str(self._binary(program)), *args], {**os.environ, **env}
+            return [*_through_loader(self.root), str(self._binary(program)), *args], {**os.environ, **env}
         passed = [f"{k}={v}" for k, v in env.items() if k.startswith(("RABBITMQ_", "ERL_"))]
         argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", _IN_ROOT, str(self.root),
                 "/usr/bin/env", "-i", f"PATH={CHROOT_PATH}", *passed, program, *args]  # fmt: skip
@@ -146,6 +144,12 @@ class Build:
             return re.search(r"v=(\S+)", out).group(1)
         argv, env = self.command(self.cli, "version")
         return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60).stdout.strip()
+
+
+def _through_loader(root: Path) -> list[str]:
+    """Run a binary of `root` with the root's own loader and libraries (no chroot: host paths keep working)."""
+    triplet, loader = _MULTIARCH[platform.machine()]
+    return [str(root / loader), "--library-path", f"{root}/usr/lib/{triplet}:{root}/lib/{triplet}"]
 
 
 @cache
@@ -208,10 +212,8 @@ def ensure_epmd(build: Build) -> None:
     if build.root is None or _EPMD or answers(4369):
         return
     epmd = next(build.root.glob("usr/lib/erlang/erts-*/bin/epmd"))
-    triplet, loader = _MULTIARCH[platform.machine()]
-    libs = f"{build.root}/usr/lib/{triplet}:{build.root}/lib/{triplet}"
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"guide-epmd-{os.getpid()}.log"
-    _EPMD.append(spawn([str(build.root / loader), "--library-path", libs, str(epmd)], log=log))
+    _EPMD.append(spawn([*_through_loader(build.root), str(epmd)], log=log))
     atexit.register(log.unlink, missing_ok=True)  # epmd itself is ended at exit by procs (spawn)
     for _ in range(100):
         if answers(4369):
