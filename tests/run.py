@@ -111,6 +111,22 @@ def ensure_service(name: str, port: int, start: str, wait: str | None = None) ->
         time.sleep(0.5)
 
 
+def ensure_server_roots() -> None:
+    """The server builds the host lacks, in Debian root folders built once per machine (tests/services/roots.py):
+    Redis 8.0, Valkey 8.1 and RabbitMQ 4.0 from Debian 13; where the host is not Debian 12 with its redis-server
+    and rabbitmq-server (the GitHub runner), Debian 12's from a bookworm root, which then also provides the
+    commands on PATH and the shared Redis and RabbitMQ (stopped when this run ends)."""
+    from services import debian12_stand_in, generations, roots  # standard library only
+
+    for release in generations.needed_releases():
+        started = time.monotonic()
+        where = roots.ensure(release, log=log)
+        log(f"{release} root ready in {time.monotonic() - started:.0f} s: {where} ({roots.describe(release)})")
+    if not generations.host_has_debian12():
+        log(f"no Debian 12 redis-server/rabbitmq-server here: commands from {debian12_stand_in.install_commands()}")
+        debian12_stand_in.start_shared_services(log)
+
+
 def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11+ needed, this is {sys.version.split()[0]}")
@@ -119,6 +135,7 @@ def main(argv: list[str]) -> int:
     ensure_venv(BUGSINK_VENV, TESTS / "requirements-bugsink.txt")
     ensure_npm_tools()
     ensure_chromium()
+    ensure_server_roots()
     ensure_service("Redis", 6379, REDIS_START)
     ensure_service("RabbitMQ", 5672, RABBITMQ_START, RABBITMQ_WAIT)
     log(f"environment ready in {time.monotonic() - started:.0f} s; running pytest")

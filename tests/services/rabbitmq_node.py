@@ -3,12 +3,13 @@
 The Debian wrappers `rabbitmq-server` / `rabbitmqctl` switch to the `rabbitmq` user and keep the
 environment, so the node's directory must be owned by that user (else the node dies silently and
 `rabbitmqctl wait` times out). Ready in ~7 s; `stop_app`/`start_app` ~7 s together; `stop()` ~6 s.
+`build` (services/generations.py) picks the broker: RabbitMQ 3.10 (the default) or 4.0; a build in a Debian
+root keeps the node's folder inside that root (where its chroot'ed node can see it).
 """
 
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import signal
 import subprocess
@@ -17,7 +18,9 @@ import uuid
 from pathlib import Path
 
 from .errors import ServiceUnavailable, wait_until
+from .generations import DEFAULT_RABBITMQ, Build, ensure_epmd, processes_marked
 from .procs import free_port, tail
+from .roots import end_processes
 
 
 class RabbitNode:
@@ -30,16 +33,18 @@ class RabbitNode:
         tcp: bool = True,
         tls: tuple[Path, Path, Path] | None = None,
         guest_localhost_only: bool = False,
+        build: Build | None = None,
     ):
         """`tcp=False` disables the plaintext AMQP listener; `tls=(ca, cert, key)` (PEM files) adds an amqps
         listener on `ssl_port`; `guest_localhost_only=True` keeps the broker's default `loopback_users`."""
-        if not shutil.which("rabbitmq-server"):
-            raise ServiceUnavailable("RabbitMQ", "rabbitmq-server binary", "not installed", "apt-get install rabbitmq-server")
+        self.build = build or DEFAULT_RABBITMQ
+        self.build.require()
         self.name = f"guide{uuid.uuid4().hex[:8]}@localhost"
         self.port, self.dist_port = free_port(), free_port()
         self.management_port = free_port() if management else None
         self.ssl_port = free_port() if tls else None
-        self.dir = Path(tempfile.mkdtemp(prefix="guide-rabbit-"))  # not under pytest's 0700 tmp: user rabbitmq must enter
+        # not under pytest's 0700 tmp: user rabbitmq must enter; for a build in a root, inside that root
+        self.dir = Path(tempfile.mkdtemp(prefix="guide-rabbit-", dir=self.build.tmpdir()))
         (self.dir / "mnesia").mkdir()
         (self.dir / "log").mkdir()
         enabled = list(plugins) + (["rabbitmq_management"] if management else [])
@@ -54,16 +59,16 @@ class RabbitNode:
                 shutil.copy(src, self.dir / "tls" / name)
             lines += [
                 f"listeners.ssl.default = {self.ssl_port}",
-                *(f"ssl_options.{key} = {self.dir / 'tls' / name}" for key, name in zip(("cacertfile", "certfile", "keyfile"), names)),
+                *(f"ssl_options.{key} = {self.build.inside(self.dir / 'tls' / name)}" for key, name in zip(("cacertfile", "certfile", "keyfile"), names)),
                 "ssl_options.verify = verify_none",
                 "ssl_options.fail_if_no_peer_cert = false",
             ]
         if management:
             lines.append(f"management.tcp.port = {self.management_port}")
         (self.dir / "rabbitmq.conf").write_text("\n".join(lines) + "\n" + conf)
-        rabbit = pwd.getpwnam("rabbitmq")
+        uid, gid = self.build.user_ids("rabbitmq")
         for path in [self.dir, *self.dir.rglob("*")]:
-            os.chown(path, rabbit.pw_uid, rabbit.pw_gid)
+            os.chown(path, uid, gid)
 
     @property
     def url(self) -> str:
@@ -86,33 +91,35 @@ class RabbitNode:
         return self.dir / "log" / f"{self.name}.log"
 
     def _env(self) -> dict:
+        inside = self.build.inside  # the paths the node sees (the same as ours for the host's build)
         return {
             **os.environ,
             "RABBITMQ_NODENAME": self.name,
             "RABBITMQ_NODE_PORT": str(self.port),
             "RABBITMQ_DIST_PORT": str(self.dist_port),
-            "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
-            "RABBITMQ_LOG_BASE": str(self.dir / "log"),
-            "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq.conf"),
-            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
-            "RABBITMQ_PID_FILE": str(self.pidfile),
+            "RABBITMQ_MNESIA_BASE": inside(self.dir / "mnesia"),
+            "RABBITMQ_LOG_BASE": inside(self.dir / "log"),
+            "RABBITMQ_CONFIG_FILE": inside(self.dir / "rabbitmq.conf"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": inside(self.dir / "enabled_plugins"),
+            "RABBITMQ_PID_FILE": inside(self.pidfile),
         }
 
     def ctl(self, *args: str, timeout: float = 90) -> str:
         """`rabbitmqctl -n NODE ...` -> stdout; raises with the node's log on failure."""
-        done = subprocess.run(
-            ["rabbitmqctl", "-q", "-n", self.name, *args], env=self._env(), capture_output=True, text=True, timeout=timeout
-        )
+        argv, env = self.build.command("rabbitmqctl", "-q", "-n", self.name, *args, env=self._env())
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
             raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: {done.stderr.strip()}\n{tail(self.log)}")
         return done.stdout
 
     def start(self) -> RabbitNode:
-        subprocess.run(["rabbitmq-server", "-detached"], env=self._env(), check=True, capture_output=True, timeout=60)
+        ensure_epmd(self.build)
+        argv, env = self.build.command("rabbitmq-server", "-detached", env=self._env())
+        subprocess.run(argv, env=env, check=True, capture_output=True, timeout=60)
         try:
-            self.ctl("wait", str(self.pidfile), "--timeout", "60")
+            self.ctl("wait", self.build.inside(self.pidfile), "--timeout", "60")
         except RuntimeError as exc:
-            raise ServiceUnavailable("RabbitMQ (private node)", self.url, str(exc)) from None
+            raise ServiceUnavailable(f"{self.build.service} (private node)", self.url, str(exc)) from None
         return self
 
     def stop_app(self) -> None:
@@ -130,20 +137,25 @@ class RabbitNode:
 
     def restart(self) -> None:
         """Stop the whole node (its Erlang VM, like `docker compose restart`), keep its data dir, start it again."""
-        self.ctl("stop", timeout=60)
+        self.ctl("stop", self.build.inside(self.pidfile), timeout=60)  # with the pid file: returns once the VM has exited
         self.start()
 
     def stop(self) -> None:
         try:
-            self.ctl("stop", timeout=60)
+            self.ctl("stop", self.build.inside(self.pidfile), timeout=60)
         except (RuntimeError, subprocess.TimeoutExpired):
             if self.pidfile.exists():
                 try:
                     os.kill(int(self.pidfile.read_text().strip()), signal.SIGKILL)
                 except (ProcessLookupError, ValueError):
                     pass
+        if self.build.root is not None:  # nothing of ours may keep running from the shared root
+            self._end_leftovers()
         # epmd may keep the name registered a little longer; the data dir goes now
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _end_leftovers(self) -> None:
+        end_processes([p["pid"] for p in processes_marked(self.name, self.build)])
 
     def __enter__(self) -> RabbitNode:
         return self.start()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -10,13 +9,17 @@ from pathlib import Path
 import redis
 
 from .errors import ServiceUnavailable, wait_until
+from .generations import DEFAULT_REDIS, Build
 from .procs import free_port, spawn, stop, tail
 
 
 class RedisServer:
-    """`redis-server` run in the foreground as our child, so we can stop, kill -9 and restart it."""
+    """`redis-server` run in the foreground as our child, so we can stop, kill -9 and restart it.
 
-    def __init__(self, workdir: Path, *args: str, port: int | None = None, name: str = "redis"):
+    `build` (services/generations.py) picks the server: Redis 8.0, Valkey 8.1 or Redis 7.0 (the default)."""
+
+    def __init__(self, workdir: Path, *args: str, port: int | None = None, name: str = "redis", build: Build | None = None):
+        self.build = build or DEFAULT_REDIS
         self.dir = workdir / name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
@@ -32,12 +35,10 @@ class RedisServer:
         return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5, **kwargs)
 
     def start(self, *, ready: bool = True) -> RedisServer:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise ServiceUnavailable("Redis", "redis-server binary", "not installed", "apt-get install redis-server")
+        self.build.require()
         base = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir), "--save", "", "--appendonly", "no"]
         # later flags override earlier ones, so per-test args (e.g. --appendonly yes) win
-        self.proc = spawn([binary, *base, *self.args], log=self.log, cwd=self.dir)
+        self.proc = spawn(self.build.server_argv(*base, *self.args), log=self.log, cwd=self.dir)
         if ready:
             self.wait_ready()
         return self
@@ -45,13 +46,13 @@ class RedisServer:
     def wait_ready(self, timeout: float = 10.0) -> None:
         def pong() -> bool:
             if self.proc and self.proc.poll() is not None:
-                raise ServiceUnavailable("Redis", self.url, f"private redis-server exited:\n{tail(self.log)}")
+                raise ServiceUnavailable(self.build.service, self.url, f"private {self.build.server} exited:\n{tail(self.log)}")
             return self.client().ping()
 
         try:
-            wait_until(pong, timeout=timeout, what=f"private redis-server on port {self.port}")
+            wait_until(pong, timeout=timeout, what=f"private {self.build.server} on port {self.port}")
         except TimeoutError as exc:
-            raise ServiceUnavailable("Redis", self.url, f"{exc}\n{tail(self.log)}") from None
+            raise ServiceUnavailable(self.build.service, self.url, f"{exc}\n{tail(self.log)}") from None
 
     def stop(self) -> None:
         if self.proc:
