@@ -49,8 +49,8 @@ r.xack("jobs", "workers", *[entry_id for entry_id, _ in entries])
 
 # XAUTOCLAIM moves entries idle longer than min_idle_time (ms) to the
 # caller. In production: longer than your slowest job, e.g. 60_000.
+# Its third element lists pending ids whose entries a trim deleted.
 time.sleep(0.2)
-# (the third element lists pending entries a trim deleted: log them)
 _next, claimed, _trimmed = r.xautoclaim(
     "jobs", "workers", "worker-2", min_idle_time=100, start_id="0-0"
 )
