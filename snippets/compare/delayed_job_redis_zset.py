@@ -25,7 +25,8 @@ schedule({"id": 2, "task": "expire trial"}, delay=0.5)
 ran = []
 while len(ran) < 2 and time.time() - started < 10:
     now = time.time()
-    for member in r.zrangebyscore("delayed", "-inf", now, start=0, num=10):
+    due = r.zrange("delayed", "-inf", now, byscore=True, offset=0, num=10)
+    for member in due:
         if r.zrem("delayed", member):  # 1: this poller won the job
             job = json.loads(member)
             ran.append((job["task"], round(now - started, 1)))

@@ -49,8 +49,9 @@ r.xack("jobs", "workers", *[entry_id for entry_id, _ in entries])
 
 # XAUTOCLAIM moves entries idle longer than min_idle_time (ms) to the
 # caller. In production: longer than your slowest job, e.g. 60_000.
+# Its third element lists pending ids whose entries a trim deleted.
 time.sleep(0.2)
-_next, claimed, _deleted = r.xautoclaim(
+_next, claimed, _trimmed = r.xautoclaim(
     "jobs", "workers", "worker-2", min_idle_time=100, start_id="0-0"
 )
 print("worker-2 claimed:", [fields["job"] for _id, fields in claimed])

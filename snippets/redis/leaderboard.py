@@ -1,4 +1,4 @@
-"""A leaderboard: ZADD scores, top N with ZREVRANGE, a player's rank."""
+"""A leaderboard: ZADD scores, top N with ZRANGE ... REV, a player's rank."""
 
 import os
 
@@ -11,7 +11,7 @@ BOARD = "leaderboard:2024-w20"
 r.zadd(BOARD, {"ann": 3100, "bob": 2800, "eve": 3350, "kim": 1900})
 r.zincrby(BOARD, 400, "bob")  # bob scores 400 more points: 3200
 
-top3 = r.zrevrange(BOARD, 0, 2, withscores=True)
+top3 = r.zrange(BOARD, 0, 2, desc=True, withscores=True)
 for place, (player, score) in enumerate(top3, start=1):
     print(place, player, int(score))
     #> 1 eve 3350
@@ -24,7 +24,7 @@ print("kim is number", rank + 1, "of", r.zcard(BOARD))
 
 # players around bob: one above, one below
 bob = r.zrevrank(BOARD, "bob")
-print(r.zrevrange(BOARD, max(bob - 1, 0), bob + 1))
+print(r.zrange(BOARD, max(bob - 1, 0), bob + 1, desc=True))
 #> ['eve', 'bob', 'ann']
 
 r.delete(BOARD)

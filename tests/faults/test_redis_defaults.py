@@ -2,7 +2,8 @@
 
 The Persistence, Memory and Security pages quote these defaults (Redis 7.0): RDB save points on,
 AOF off, no memory limit, noeviction, listening on all interfaces with protected mode on,
-io-threads 1. The server runs for a second on a free port, protected mode keeps remote clients out.
+io-threads 1, a pub/sub output buffer limit of 32 MB (8 MB for 60 s). The server runs for a second
+on a free port, protected mode keeps remote clients out.
 """
 
 from __future__ import annotations
@@ -27,5 +28,7 @@ def test_defaults_without_a_config_file(tmp_path):
         assert config["bind"] == "* -::*" and config["protected-mode"] == "yes"
         assert config["io-threads"] == "1"
         assert config["hash-max-listpack-entries"] == "512"
+        pubsub_limit = config["client-output-buffer-limit"].split("pubsub ")[1]
+        assert pubsub_limit == "33554432 8388608 60"  # 32mb hard, 8mb for 60 s: a slow subscriber is cut off
     finally:
         stop(proc)

@@ -105,6 +105,9 @@ SETUPS = {
     "redis/replication.py": [
         env_from("redis_replication", REDIS_URL=lambda s: s.primary.url, REDIS_REPLICA_URL=lambda s: s.replica.url)
     ],
+    "redis/cache_ttl_audit_replica.py": [
+        env_from("redis_replication", REDIS_URL=lambda s: s.primary.url, REDIS_REPLICA_URL=lambda s: s.replica.url)
+    ],
     "redis/cluster.py": [env_from("redis_cluster", REDIS_CLUSTER_URL=lambda c: c.url)],
     "redis/password_auth.py": [
         env_from("redis_password_server", REDIS_AUTH_URL=lambda s: s.url, REDIS_PASSWORD=lambda s: s.password)
