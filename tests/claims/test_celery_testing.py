@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from fixtures.celery_fixtures import CELERY_SNIPPETS
+from fixtures.celery import CELERY_SNIPPETS
 from kombu.exceptions import EncodeError
 
 

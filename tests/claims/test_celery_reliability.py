@@ -14,7 +14,7 @@ import time
 import pika
 import pytest
 from celery.exceptions import WorkerLostError
-from fixtures.celery_fixtures import CELERY_SNIPPETS, child_pids, variant_module
+from fixtures.celery import CELERY_SNIPPETS, child_pids, variant_module
 from services.celery_worker import CeleryWorker
 from services.errors import wait_until
 

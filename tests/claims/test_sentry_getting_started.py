@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from fixtures.sentry_fixtures import run_python
+from fixtures.sentry import run_python
 from services.errors import wait_until
 
 DEFAULTS = (

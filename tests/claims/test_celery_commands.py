@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from fixtures.celery_fixtures import CELERY_SNIPPETS
+from fixtures.celery import CELERY_SNIPPETS
 from harness import ROOT
 from services.celery_cli import CeleryProcess, http_answers, run_celery
 from services.procs import free_port

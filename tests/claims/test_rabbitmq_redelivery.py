@@ -16,7 +16,7 @@ import textwrap
 import time
 
 import pika
-from fixtures.rabbitmq_fixtures import delete_queues, queue_counts
+from fixtures.rabbitmq import delete_queues, queue_counts
 from services.errors import wait_until
 from services.procs import spawn, stop
 

@@ -15,7 +15,7 @@ import ssl
 import httpx
 import pika
 import pytest
-from fixtures.rabbitmq_fixtures import api
+from fixtures.rabbitmq import api
 from services.errors import wait_until
 from sitebuild import DOCS
 

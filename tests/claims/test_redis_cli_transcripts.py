@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 import pytest
-from fixtures.redis_fixtures import REDIS_SNIPPETS, PortMap, Step, console_file
+from fixtures.redis import REDIS_SNIPPETS, PortMap, Step, console_file
 from harness import ROOT
 from services.procs import free_port
 from services.redis_server import RedisServer

@@ -1,6 +1,6 @@
 """Celery snippets: real worker subprocesses run the task modules the pages show.
 
-Every app module gets its own broker space (see tests/fixtures/celery_fixtures.py), and the worker
+Every app module gets its own broker space (see tests/fixtures/celery.py), and the worker
 the test starts runs the command the page shows, plus `--concurrency 2 --without-gossip
 --without-mingle -n <unique name>`. Workers are session-wide (one per app, env and options); the
 processes a single snippet needs (beat, Flower, a web app, an SMTP inbox) live for that snippet only.

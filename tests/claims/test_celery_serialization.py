@@ -10,7 +10,7 @@ import os
 
 import pytest
 from celery.exceptions import TimeoutError
-from fixtures.celery_fixtures import CELERY_SNIPPETS, variant_module
+from fixtures.celery import CELERY_SNIPPETS, variant_module
 from services.celery_worker import CeleryWorker
 from services.errors import wait_until
 

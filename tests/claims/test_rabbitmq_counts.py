@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pika
-from fixtures.rabbitmq_fixtures import delete_queues
+from fixtures.rabbitmq import delete_queues
 
 PAIRS = 200
 

@@ -10,7 +10,7 @@ makes are asserted here on every run.
 from __future__ import annotations
 
 import redis
-from fixtures.redis_fixtures import console_file, server_args
+from fixtures.redis import console_file, server_args
 
 WRITES = 5000
 POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-ttl"]

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from fixtures.sentry_fixtures import SENTRY_SNIPPETS, page_table, run_python
+from fixtures.sentry import SENTRY_SNIPPETS, page_table, run_python
 from services.http_receiver import HttpReceiver, Reply
 
 LIMIT = 10  # seconds: "never blocks" means the app goes on within seconds, whatever the server does

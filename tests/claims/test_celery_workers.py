@@ -7,7 +7,7 @@ import time
 
 import pytest
 from celery.exceptions import NotRegistered
-from fixtures.celery_fixtures import CELERY_SNIPPETS
+from fixtures.celery import CELERY_SNIPPETS
 from services.celery_cli import CeleryProcess
 from services.celery_worker import CeleryWorker
 

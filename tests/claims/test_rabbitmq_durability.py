@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from fixtures.rabbitmq_fixtures import NodeVhost, expected_output, run_snippet
+from fixtures.rabbitmq import NodeVhost, expected_output, run_snippet
 
 
 def _restart(node):

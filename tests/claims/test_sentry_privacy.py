@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import pytest
-from fixtures.sentry_fixtures import SENTRY_SNIPPETS, page_table, run_python
+from fixtures.sentry import SENTRY_SNIPPETS, page_table, run_python
 from services.asgi_app import UvicornApp
 from services.errors import wait_until
 

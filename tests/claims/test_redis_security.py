@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 import redis
-from fixtures.redis_fixtures import PortMap, console_file, run_documented
+from fixtures.redis import PortMap, console_file, run_documented
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from services.errors import wait_until

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixtures.sentry_fixtures import run_python
+from fixtures.sentry import run_python
 
 
 def test_add_breadcrumb_inside_new_scope_leaks_into_later_events(bugsink):

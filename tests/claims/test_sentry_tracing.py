@@ -7,7 +7,7 @@ import urllib.request
 import uuid
 from urllib.parse import urlsplit
 
-from fixtures.sentry_fixtures import run_python
+from fixtures.sentry import run_python
 
 
 def test_bugsink_answers_a_transaction_with_a_24h_rate_limit(bugsink):

@@ -1,7 +1,7 @@
 """TLS on a private node: amqps only, the plaintext listener off, and the client verifies the broker.
 
 docs/rabbitmq/security.md shows the openssl commands and rabbitmq.conf keys; these tests run exactly those
-commands (fixtures.rabbitmq_fixtures.CERT_COMMANDS), start a node with those keys, and check what the page
+commands (fixtures.rabbitmq.CERT_COMMANDS), start a node with those keys, and check what the page
 says about each failure. The snippet tls_connect.py runs against the same node in tests/test_snippets.py.
 """
 
@@ -14,7 +14,7 @@ import time
 
 import pika
 import pytest
-from fixtures.rabbitmq_fixtures import CERT_COMMANDS
+from fixtures.rabbitmq import CERT_COMMANDS
 from sitebuild import DOCS
 
 PAGE = DOCS / "rabbitmq" / "security.md"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from fixtures.rabbitmq_fixtures import NodeVhost, api_url, delete_queues, queue_counts, run_snippet, snippet_process
+from fixtures.rabbitmq import NodeVhost, api_url, delete_queues, queue_counts, run_snippet, snippet_process
 from services.errors import wait_until
 
 
@@ -179,7 +179,7 @@ SETUPS |= {
 @contextmanager
 def orders_app_user(ctx):
     """security_*.py: the private node; afterwards the vhost 'orders' and user 'orders-app' are removed."""
-    from fixtures.rabbitmq_fixtures import api
+    from fixtures.rabbitmq import api
 
     node = ctx.data["node"]
     ctx.env["ORDERS_AMQP_URL"] = f"amqp://orders-app:change-me@127.0.0.1:{node.port}/orders"

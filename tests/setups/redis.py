@@ -1,7 +1,7 @@
 """Redis snippets: the special servers some need (replica, cluster, password, TLS, small memory),
 the other side of pub/sub pairs, and what must hold afterwards.
 
-Each special server comes from a session fixture in tests/fixtures/redis_fixtures.py that starts it
+Each special server comes from a session fixture in tests/fixtures/redis.py that starts it
 with the command the page shows (servers/*.txt); the setup points the snippet's env var at it.
 """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pika
-from fixtures.rabbitmq_fixtures import NodeVhost
+from fixtures.rabbitmq import NodeVhost
 from sitebuild import DOCS
 
 COMMAND = "rabbitmqctl list_queues name messages_ready messages_unacknowledged consumers"
