@@ -45,7 +45,7 @@ EXPECTED_ROWS = {
         "sentry-exception-nosdk", "sentry-exception-capture", "sentry-exception-delivered",
     ],
     "site": ["site-build", "site-snippets"],
-}  # fmt: skip
+}
 
 SECTION_MARK = re.compile(r"--8<-- \[start:([\w-]+)\]")
 PAGE_INCLUDE = re.compile(r'^--8<-- "latest\.md:([\w-]+)"$', re.M)
@@ -80,7 +80,7 @@ def _sections(markdown: str) -> set[str]:
 @pytest.mark.slow
 def test_every_bench_script_runs_on_tiny_sizes(tmp_path):
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--tiny", "--out-dir", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     data = json.loads((tmp_path / "latest.json").read_text())
     _check_data(data, tiny=True)

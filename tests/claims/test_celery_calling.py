@@ -11,6 +11,8 @@ from celery import Celery
 from kombu.exceptions import OperationalError
 from services.procs import free_port
 
+pytestmark = pytest.mark.page("celery/calling.md")
+
 
 def _send(broker_url: str, **conf) -> tuple[Exception, float]:
     app = Celery("down", broker=broker_url, set_as_current=False)

@@ -3,8 +3,10 @@
 Long-running commands (worker, beat, events, flower) are started, must become ready, and are
 stopped; one-shot commands must exit 0 and print what they are for. Commands run in the folder of
 the module `-A` names, with a broker space of their own per app (private RabbitMQ vhost, private
-Redis), so they never touch the shared services. Only two substitutions: Flower's port 5555 becomes
-a free port, and `<task-id>` becomes the id `celery call` printed.
+Redis), so they never touch the shared services. Long-running ones get the test-only changes every
+Celery process of the tests gets (services.celery_cli.as_tested: a free port for Flower, a unique
+node name and quicker start-up for workers); one-shot ones run as written, except that `<task-id>`
+becomes the id `celery call` printed.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from fixtures.celery import CELERY_SNIPPETS
-from harness import ROOT
-from services.celery_cli import CeleryProcess, http_answers, run_celery
+from services import celery_cli
+from services.celery_cli import CeleryProcess, as_tested, run_celery
+from services.paths import DOCS, SNIPPETS
 from services.procs import free_port
+from services.transcripts import page_commands
 
-PAGES = ROOT / "docs" / "celery"
+CELERY_SNIPPETS = SNIPPETS / "celery"
+PAGES = DOCS / "celery"
 CHEATSHEET = PAGES / "pitfalls.md"
 LONG_RUNNING = {"worker", "beat", "events", "flower"}
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
@@ -43,19 +47,13 @@ EXPECT = {
 }
 
 
-def page_commands(page: Path) -> list[str]:
-    """The `$ celery ...` lines of the console blocks of a page, in order."""
-    text = page.read_text()
-    blocks = re.findall(r"```console\n(.*?)```", text, re.S)
-    return [line[2:].strip() for block in blocks for line in block.splitlines() if line.startswith("$ celery ")]
-
-
 def app_folder(command: str) -> tuple[str, Path]:
     """-A module[.attr] -> (module, the snippet folder that holds it)."""
     module = shlex.split(command)[2].split(".")[0].split(":")[0]
     if module == "tasks":
         return module, CELERY_SNIPPETS / "first_app" / "rabbitmq"
-    for candidate in sorted(CELERY_SNIPPETS.rglob(f"{module}.py")) + sorted(CELERY_SNIPPETS.rglob(f"{module}/__init__.py")):
+    candidates = sorted(CELERY_SNIPPETS.rglob(f"{module}.py")) + sorted(CELERY_SNIPPETS.rglob(f"{module}/__init__.py"))
+    for candidate in candidates:
         return module, (candidate.parent if candidate.name != "__init__.py" else candidate.parent.parent)
     raise AssertionError(f"no module {module!r} under snippets/celery for: {command}")
 
@@ -68,16 +66,11 @@ def subcommand(command: str) -> tuple[str, ...]:
 def start(command: str, env: dict, cwd: Path, logdir: Path, tmp_path: Path) -> CeleryProcess:
     kind = subcommand(command)[0]
     if kind == "flower":
-        port = free_port()
-        command = command.replace("--port=5555", f"--port={port}")
-        ready = lambda: http_answers(f"http://127.0.0.1:{port}/healthcheck")  # noqa: E731
-        return CeleryProcess(command, cwd=cwd, env=env, logdir=logdir, ready=ready, name="flower")
+        return celery_cli.flower(command, folder=cwd, env=env, logdir=logdir)
     if kind == "beat":  # its schedule file goes to its cwd: a temp dir
-        folder = tmp_path / f"beat-{free_port()}"
-        folder.mkdir()
-        return CeleryProcess(command, cwd=folder, pythonpath=cwd, env=env, logdir=logdir, ready="beat: Starting...", name="beat")
+        return celery_cli.beat(command, folder=cwd, rundir=tmp_path / f"beat-{free_port()}", env=env, logdir=logdir)
     ready = {"worker": " ready.", "events": "-> evdump: starting capture"}[kind]
-    return CeleryProcess(command, cwd=cwd, env=env, logdir=logdir, ready=ready, name=kind)
+    return CeleryProcess(as_tested(command), cwd=cwd, env=env, logdir=logdir, ready=ready, name=kind)
 
 
 def _env_for(module: str, celery_env) -> dict:
@@ -127,9 +120,15 @@ def _run_in_order(commands: list[str], env_for, ids: dict) -> None:
 
 
 @pytest.mark.slow
-def test_commands_of_the_pages_before_the_cheatsheet_run(celery_env, celery_logdir, tmp_path):
+@pytest.mark.page("celery/calling.md", "celery/canvas.md", "celery/first-app.md", "celery/integrations.md",
+                  "celery/monitoring.md", "celery/periodic.md", "celery/reliability.md", "celery/retries.md",
+                  "celery/serialization.md", "celery/workers.md")
+def test_commands_of_the_pages_before_the_cheatsheet_run(celery_env, celery_logdir, tmp_path, request):
     """Worker, beat, events and Flower commands start and become ready; the one-shot ones succeed."""
-    commands = list(dict.fromkeys(c for page in sorted(PAGES.glob("*.md")) if page != CHEATSHEET for c in page_commands(page)))
+    pages = {page: page_commands(page, "celery") for page in sorted(PAGES.glob("*.md")) if page != CHEATSHEET}
+    named = request.node.get_closest_marker("page").args  # `--page` selects this test for each of them
+    assert sorted(page.relative_to(DOCS).as_posix() for page, found in pages.items() if found) == sorted(named)
+    commands = list(dict.fromkeys(c for found in pages.values() for c in found))
     assert len(commands) >= 15, commands
     long_running = [c for c in commands if subcommand(c)[0] in LONG_RUNNING]
     started: list[CeleryProcess] = []
@@ -149,8 +148,9 @@ def test_commands_of_the_pages_before_the_cheatsheet_run(celery_env, celery_logd
 
 
 @pytest.mark.slow
+@pytest.mark.page("celery/pitfalls.md")
 def test_cheatsheet_commands_run_in_order(celery_env, celery_logdir, tmp_path):
-    commands = page_commands(CHEATSHEET)
+    commands = page_commands(CHEATSHEET, "celery")
     assert len(commands) >= 20, commands
     module, cwd = app_folder(commands[0])
     env = _env_for(module, celery_env)

@@ -10,9 +10,10 @@ import os
 
 import pytest
 from celery.exceptions import TimeoutError
-from fixtures.celery import CELERY_SNIPPETS, variant_module
 from services.celery_worker import CeleryWorker
-from services.errors import wait_until
+from services.paths import PROGRAMS, SNIPPETS
+
+pytestmark = pytest.mark.page("celery/serialization.md")
 
 PAYLOAD = "import os, redis; redis.Redis.from_url(os.environ['REDIS_URL']).set('pickle:ran', os.getpid())"
 
@@ -24,26 +25,25 @@ class Exploit:
         return (exec, (PAYLOAD,))
 
 
-TRUSTING = 'from serialization_tasks import app\n\napp.conf.accept_content = ["json", "pickle"]\n'
+APP = SNIPPETS / "celery" / "serialization_tasks.py"
+TRUSTING = {"PYTHONPATH": str(PROGRAMS)}  # programs/trusting.py: the app, accepting pickle too
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the check is about running as root")
-def test_celery_refuses_to_run_a_pickle_accepting_worker_as_root(celery_env, celery_logdir, tmp_path):
-    env = celery_env("serialization.root")
-    env.update(variant_module(tmp_path, "trusting", TRUSTING))
+def test_celery_refuses_to_run_a_pickle_accepting_worker_as_root(celery_env, celery_logdir):
+    env = celery_env("serialization.root", **TRUSTING)
     with pytest.raises(RuntimeError, match="exited") as err:
-        CeleryWorker("trusting", cwd=CELERY_SNIPPETS, env=env, logdir=celery_logdir).start()
+        CeleryWorker.of(APP, env=env, logdir=celery_logdir, app="trusting").start()
     assert "worker accepts messages serialized with pickle is a very bad idea" in str(err.value)
     assert "C_FORCE_ROOT" in str(err.value)
 
 
 @pytest.mark.slow
-def test_a_worker_accepting_pickle_runs_code_from_the_message(celery_env, celery_client, celery_logdir, redis_server, tmp_path):
-    env = celery_env("serialization.pickle", C_FORCE_ROOT="1")  # see the next test
-    env.update(variant_module(tmp_path, "trusting", TRUSTING))
+def test_a_worker_accepting_pickle_runs_code_from_the_message(celery_env, celery_client, celery_logdir, redis_server):
+    env = celery_env("serialization.pickle", C_FORCE_ROOT="1", **TRUSTING)  # see the previous test
     store = redis_server.client(decode_responses=True)
     store.delete("pickle:ran")
-    with CeleryWorker("trusting", cwd=CELERY_SNIPPETS, env=env, logdir=celery_logdir) as worker:
+    with CeleryWorker.of(APP, env=env, logdir=celery_logdir, app="trusting") as worker:
         client = celery_client(env)
         result = client.send_task("serialization_tasks.describe", args=[Exploit()], serializer="pickle")
         assert result.get(timeout=10) == "NoneType None"  # the task got exec()'s return value...
@@ -55,7 +55,7 @@ def test_the_json_only_worker_refuses_the_same_message(celery_env, celery_client
     env = celery_env("serialization.json-only")
     store = redis_server.client(decode_responses=True)
     store.delete("pickle:ran")
-    with CeleryWorker("serialization_tasks", cwd=CELERY_SNIPPETS, env=env, logdir=celery_logdir) as worker:
+    with CeleryWorker.of(APP, env=env, logdir=celery_logdir) as worker:
         result = celery_client(env).send_task("serialization_tasks.describe", args=[Exploit()], serializer="pickle")
         with pytest.raises(TimeoutError):
             result.get(timeout=3)

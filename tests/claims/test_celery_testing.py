@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 
 import pytest
-from fixtures.celery import CELERY_SNIPPETS
 from kombu.exceptions import EncodeError
+from services.paths import SNIPPETS
+
+pytestmark = pytest.mark.page("celery/integrations.md")
 
 
 @pytest.fixture
@@ -14,7 +16,7 @@ def testing_tasks(celery_env, monkeypatch):
     """Import snippets/celery/testing_tasks.py with a broker space of this test's own."""
     for key, value in celery_env("testing").items():
         monkeypatch.setenv(key, value)
-    monkeypatch.syspath_prepend(str(CELERY_SNIPPETS))
+    monkeypatch.syspath_prepend(str(SNIPPETS / "celery"))
     sys.modules.pop("testing_tasks", None)
     import testing_tasks
 

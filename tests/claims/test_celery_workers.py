@@ -7,11 +7,14 @@ import time
 
 import pytest
 from celery.exceptions import NotRegistered
-from fixtures.celery import CELERY_SNIPPETS
-from services.celery_cli import CeleryProcess
+from services import celery_cli
 from services.celery_worker import CeleryWorker
+from services.paths import SNIPPETS
 
-BEAT = "celery -A periodic_tasks beat --loglevel INFO"
+pytestmark = pytest.mark.page("celery/periodic.md", "celery/retries.md", "celery/workers.md", "celery/pitfalls.md")
+
+CELERY = SNIPPETS / "celery"
+[BEAT] = celery_cli.module_commands(CELERY / "periodic_tasks.py", "beat")
 WINDOW = 4.0  # seconds each beat configuration runs
 
 
@@ -20,10 +23,8 @@ def _ticks_while_beats_run(count: int, env: dict, store, logdir, tmp_path) -> in
     beats = []
     try:
         for n in range(count):  # each in its own folder: its own schedule file, as on two machines
-            folder = tmp_path / f"beat{n}"
-            folder.mkdir(parents=True)
-            beats.append(CeleryProcess(BEAT, cwd=folder, pythonpath=CELERY_SNIPPETS, env=env, logdir=logdir,
-                                       ready="beat: Starting...", name="beat").start())  # fmt: skip
+            beat = celery_cli.beat(BEAT, folder=CELERY, rundir=tmp_path / f"beat{n}", env=env, logdir=logdir)
+            beats.append(beat.start())
         time.sleep(WINDOW)
     finally:
         for beat in beats:
@@ -33,10 +34,12 @@ def _ticks_while_beats_run(count: int, env: dict, store, logdir, tmp_path) -> in
 
 
 @pytest.mark.slow
-def test_one_beat_runs_the_interval_task_each_second_two_beats_run_it_twice(celery_env, celery_logdir, redis_server, tmp_path):
+def test_one_beat_runs_the_interval_task_each_second_two_beats_run_it_twice(
+    celery_env, celery_logdir, redis_server, tmp_path
+):
     env = celery_env("beat")
     store = redis_server.client()
-    with CeleryWorker("periodic_tasks", cwd=CELERY_SNIPPETS, env=env, logdir=celery_logdir):
+    with CeleryWorker.of(CELERY / "periodic_tasks.py", env=env, logdir=celery_logdir):
         one = _ticks_while_beats_run(1, env, store, celery_logdir, tmp_path / "one")
         two = _ticks_while_beats_run(2, env, store, celery_logdir, tmp_path / "two")
     print(f"in {WINDOW:.0f} s: one beat -> {one} runs, two beats -> {two} runs")
@@ -48,7 +51,7 @@ def test_one_beat_runs_the_interval_task_each_second_two_beats_run_it_twice(cele
 def test_threads_pool_ignores_time_limits(celery_env, celery_client, celery_logdir):
     """time_limit=1 / soft_time_limit=1 are enforced by prefork (see the time_limits.py snippet), not by threads."""
     env = celery_env("time-limits-threads")
-    with CeleryWorker("time_limit_tasks", cwd=CELERY_SNIPPETS, env=env, logdir=celery_logdir, pool="threads"):
+    with CeleryWorker.of(CELERY / "time_limit_tasks.py", env=env, logdir=celery_logdir, pool="threads"):
         client = celery_client(env)
         assert client.send_task("time_limit_tasks.stuck", args=[2]).get(timeout=10) == "finished"
         assert client.send_task("time_limit_tasks.render_report", args=[2]).get(timeout=10) == "report complete"
@@ -59,8 +62,8 @@ def test_two_apps_consuming_one_queue_drop_each_others_tasks(celery_env, celery_
     """canvas_tasks and calling_tasks both use the default queue "celery" in one vhost: tasks of one
     app that reach the other app's worker fail with NotRegistered."""
     env = celery_env("two-apps-one-queue")
-    with CeleryWorker("canvas_tasks", cwd=CELERY_SNIPPETS, env=env, logdir=celery_logdir), \
-         CeleryWorker("calling_tasks", cwd=CELERY_SNIPPETS, env=env, logdir=celery_logdir):  # fmt: skip
+    with CeleryWorker.of(CELERY / "canvas_tasks.py", env=env, logdir=celery_logdir), \
+         CeleryWorker.of(CELERY / "calling_tasks.py", env=env, logdir=celery_logdir):
         client = celery_client(env)
         results = [client.send_task("canvas_tasks.add", args=[n, n]) for n in range(10)]
         outcomes = []

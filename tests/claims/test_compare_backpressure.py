@@ -14,15 +14,16 @@ import pika
 import pika.exceptions
 import pytest
 import redis
-from services.rabbitmq import Vhost
+
+pytestmark = pytest.mark.page("compare.md")
 
 BODY = b"x" * 1000
 LIMIT, SENT = 100, 150
 
 
 @pytest.fixture
-def amqp_channel():
-    with Vhost(prefix="compare-backpressure") as vhost:
+def amqp_channel(new_vhost):
+    with new_vhost("compare-backpressure") as vhost:
         conn = pika.BlockingConnection(pika.URLParameters(vhost.url))
         channel = conn.channel()
         channel.confirm_delivery()
@@ -45,7 +46,7 @@ def redis_list_full(private_redis, policy: str, pushes: int = 5000) -> tuple[int
     return accepted, r.llen("jobs"), error, r.info("stats")["evicted_keys"]
 
 
-def test_what_a_full_queue_does(private_redis, amqp_channel, compare_outcome):
+def test_what_a_full_queue_does(private_redis, amqp_channel, results):
     rows, measured = [], {}
 
     accepted, kept, error, evicted = redis_list_full(private_redis, "noeviction")
@@ -54,13 +55,13 @@ def test_what_a_full_queue_does(private_redis, amqp_channel, compare_outcome):
     assert 0 < kept == accepted < 5000
     measured["noeviction"] = accepted
     rows.append(f"| Redis list, `maxmemory 2mb`, `noeviction` | {accepted:,} jobs accepted, then `LPUSH` failed: "
-                f"`{error}` | yes: an error reply (redis-py raises `OutOfMemoryError`) |")  # fmt: skip
+                f"`{error}` | yes: an error reply (redis-py raises `OutOfMemoryError`) |")
 
     accepted, kept, error, evicted = redis_list_full(private_redis, "allkeys-lru")
     assert error == "" and accepted == 5000 and kept < accepted and evicted > 0  # "jobs" is the only key
-    rows.append(f"| Redis list, `maxmemory 2mb`, `allkeys-lru` | all 5,000 `LPUSH` succeeded; the list, the only key, was "
-                f"evicted whole along the way (`INFO` `evicted_keys`: {evicted}) and held "
-                f"{kept:,} jobs at the end | no |")  # fmt: skip
+    rows.append(f"| Redis list, `maxmemory 2mb`, `allkeys-lru` | all 5,000 `LPUSH` succeeded; the list, the only key, "
+                f"was evicted whole along the way (`INFO` `evicted_keys`: {evicted}) and held "
+                f"{kept:,} jobs at the end | no |")
 
     r = private_redis(name="redis-stream").client()
     for i in range(1, SENT + 1):
@@ -68,7 +69,7 @@ def test_what_a_full_queue_does(private_redis, amqp_channel, compare_outcome):
     first = r.xrange("jobs", count=1)[0][1][b"n"].decode()
     assert (r.xlen("jobs"), first) == (LIMIT, str(SENT - LIMIT + 1))
     rows.append(f"| Redis stream, `XADD ... MAXLEN {LIMIT}` | {SENT} added, {LIMIT} kept: the oldest {SENT - LIMIT} "
-                f"trimmed (the stream starts at job {first}) | no |")  # fmt: skip
+                f"trimmed (the stream starts at job {first}) | no |")
 
     for overflow in ("drop-head", "reject-publish"):
         queue = f"jobs.{overflow}"
@@ -86,14 +87,15 @@ def test_what_a_full_queue_does(private_redis, amqp_channel, compare_outcome):
         if overflow == "drop-head":
             assert measured[overflow] == (SENT, 0, LIMIT, str(SENT - LIMIT + 1))
             rows.append(f"| RabbitMQ queue, `x-max-length: {LIMIT}` (overflow `drop-head`, the default) | all {SENT} "
-                        f"confirmed, {LIMIT} kept: the oldest {SENT - LIMIT} dropped (the queue starts at job {body.decode()}) "
-                        "| no (dead-letter them to keep them) |")  # fmt: skip
+                        f"confirmed, {LIMIT} kept: the oldest {SENT - LIMIT} dropped (the queue starts at job "
+                        f"{body.decode()}) | no (dead-letter them to keep them) |")
         else:
             assert measured[overflow] == (LIMIT, SENT - LIMIT, LIMIT, "1")
-            rows.append(f"| RabbitMQ queue, `x-max-length: {LIMIT}`, `x-overflow: reject-publish` | {confirmed} confirmed, "
-                        f"the last {nacked} refused | yes: a `basic.nack` per refused message (pika: `NackError`) |")  # fmt: skip
+            rows.append(f"| RabbitMQ queue, `x-max-length: {LIMIT}`, `x-overflow: reject-publish` | {confirmed} "
+                        f"confirmed, the last {nacked} refused "
+                        "| yes: a `basic.nack` per refused message (pika: `NackError`) |")
         amqp_channel.queue_delete(queue)
 
     table = "\n".join(["| Limit (nobody consumes; 1,000-byte jobs) | What happened | Does the producer learn? |",
-                       "|---|---|---|", *rows])  # fmt: skip
-    compare_outcome("backpressure.md", table, vary=True)
+                       "|---|---|---|", *rows])
+    results("compare/backpressure.md", table, vary=True)

@@ -1,8 +1,8 @@
 """Delivery guarantees, proven with kill -9: a consumer takes job `a` of three (a, b, c) and dies.
 
-Each consumer is a child process that takes one job, prints it, and then "works" until the test
-kills it with SIGKILL (no cleanup, no goodbye on the connection). Then a new consumer takes what it
-can, and the test looks for `a`. Redis runs on a private redis-server, RabbitMQ in a throwaway vhost.
+Each consumer is a child process (programs/crashing_consumer.py) that takes one job, prints it, and then
+"works" until the test kills it with SIGKILL (no cleanup, no goodbye on the connection). Then a new consumer
+takes what it can, and the test looks for `a`. Redis runs on a private redis-server, RabbitMQ in a throwaway vhost.
 The table the Redis vs RabbitMQ page shows is snippets/compare/results/consumer_crash.md, written
 by this test (`--update-examples`) and compared with every run.
 """
@@ -10,84 +10,43 @@ by this test (`--update-examples`) and compared with every run.
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
-import textwrap
 
 import pika
 import pytest
-from services.errors import wait_until
-from services.rabbitmq import Vhost
+from services import snippets
+from services.paths import PROGRAMS
+from services.procs import eventually, stop
+
+pytestmark = pytest.mark.page("compare.md")
 
 JOBS = ["a", "b", "c"]
 
-# The crashing consumers: argv[1] is the server URL. Each prints the job it took, then waits to be killed.
-CONSUMERS = {
-    "redis-brpop": """
-        import redis, sys, time
-        r = redis.Redis.from_url(sys.argv[1], decode_responses=True)
-        _key, job = r.brpop(["jobs"], timeout=5)
-        print(job, flush=True)
-        time.sleep(60)
-    """,
-    "redis-blmove": """
-        import redis, sys, time
-        r = redis.Redis.from_url(sys.argv[1], decode_responses=True)
-        job = r.blmove("jobs", "jobs:processing", 5, "RIGHT", "LEFT")
-        print(job, flush=True)
-        time.sleep(60)
-    """,
-    "redis-stream": """
-        import redis, sys, time
-        r = redis.Redis.from_url(sys.argv[1], decode_responses=True)
-        [(_, [(_id, fields)])] = r.xreadgroup("workers", "crashed", {"jobs": ">"}, count=1, block=5000)
-        print(fields["job"], flush=True)
-        time.sleep(60)
-    """,
-    "rabbitmq-ack": """
-        import pika, sys, time
-        ch = pika.BlockingConnection(pika.URLParameters(sys.argv[1])).channel()
-        ch.basic_qos(prefetch_count=1)
-        for method, _props, body in ch.consume("jobs", inactivity_timeout=5):
-            print(body.decode(), flush=True)
-            time.sleep(60)
-    """,
-    "rabbitmq-autoack": """
-        import pika, sys, time
-        ch = pika.BlockingConnection(pika.URLParameters(sys.argv[1])).channel()
-        ch.basic_qos(prefetch_count=1)
-        for method, _props, body in ch.consume("jobs", auto_ack=True, inactivity_timeout=5):
-            print(body.decode(), flush=True)
-            time.sleep(60)
-    """,
-}
 
-
-def crash_after_first_job(kind: str, url: str, settled=None) -> str:
-    """Start the consumer, wait until it says which job it took (and until `settled()`), kill -9 it; return that job."""
-    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(CONSUMERS[kind]), url],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        taken = proc.stdout.readline().strip()
-        assert taken, proc.stderr.read() if proc.poll() is not None else "consumer printed nothing"
-        if settled:
-            wait_until(settled, timeout=10, what=f"the broker's view of the {kind} consumer to settle")
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
+def crash_after_first_job(kind: str, url: str, log, settled=None) -> str:
+    """Start the consumer (programs/crashing_consumer.py), wait until it says which job it took (and until
+    `settled()`), kill -9 it; return that job."""
+    with snippets.background(PROGRAMS / "crashing_consumer.py", kind, url, log=log) as proc:
+        try:
+            taken = eventually(lambda: log.read_text().strip() if proc.poll() is None else "(exited)", 10,
+                               what=f"the {kind} consumer to take a job")
+            assert taken != "(exited)", log.read_text()
+            if settled:
+                eventually(settled, 10, what=f"the broker's view of the {kind} consumer to settle")
+        finally:
+            stop(proc, sig=signal.SIGKILL)
     return taken
 
 
 @pytest.fixture
-def amqp_url():
-    with Vhost(prefix="compare-crash") as vhost:
+def amqp_url(new_vhost):
+    with new_vhost("compare-crash") as vhost:
         yield vhost.url
 
 
-def redis_list(server, kind: str) -> tuple[list[str], str]:
+def redis_list(server, kind: str, log) -> tuple[list[str], str]:
     r = server.client(decode_responses=True)
     r.lpush("jobs", *JOBS)  # LPUSH a, b, c + pop from the right = first in, first out
-    assert crash_after_first_job(kind, server.url) == "a"
+    assert crash_after_first_job(kind, server.url, log) == "a"
     after = []
     while job := r.rpop("jobs") if kind == "redis-brpop" else r.lmove("jobs", "jobs:processing", "RIGHT", "LEFT"):
         after.append(job)
@@ -102,12 +61,12 @@ def redis_list(server, kind: str) -> tuple[list[str], str]:
     return after, where
 
 
-def redis_stream(server) -> tuple[list[str], str]:
+def redis_stream(server, log) -> tuple[list[str], str]:
     r = server.client(decode_responses=True)
     r.xgroup_create("jobs", "workers", id="0", mkstream=True)
     for job in JOBS:
         r.xadd("jobs", {"job": job})
-    assert crash_after_first_job("redis-stream", server.url) == "a"
+    assert crash_after_first_job("redis-stream", server.url, log) == "a"
     reply = r.xreadgroup("workers", "new", {"jobs": ">"}, count=10, block=1000)
     entries = reply[0][1] if reply else []
     after = [fields["job"] for _id, fields in entries]
@@ -122,7 +81,7 @@ def redis_stream(server) -> tuple[list[str], str]:
     return after, "pending for `crashed` (`XPENDING`); `XAUTOCLAIM` hands it to `new`, delivery count 2"
 
 
-def rabbitmq(url: str, kind: str) -> tuple[list[str], str]:
+def rabbitmq(url: str, kind: str, log) -> tuple[list[str], str]:
     conn = pika.BlockingConnection(pika.URLParameters(url))
     ch = conn.channel()
     ch.confirm_delivery()
@@ -135,9 +94,9 @@ def rabbitmq(url: str, kind: str) -> tuple[list[str], str]:
     # Before the kill: with manual acks, `a` is out (unacked) and `b`, `c` wait in the queue; with
     # auto_ack the broker sends every ready message at once (prefetch applies only to unacked ones).
     expected = 2 if kind == "rabbitmq-ack" else 0
-    assert crash_after_first_job(kind, url, settled=lambda: ready() == expected) == "a"
+    assert crash_after_first_job(kind, url, log, settled=lambda: ready() == expected) == "a"
     if kind == "rabbitmq-ack":  # the broker sees the dead connection and requeues `a`
-        wait_until(lambda: ready() == 3, timeout=10, what="the unacked job to be requeued")
+        eventually(lambda: ready() == 3, 10, what="the unacked job to be requeued")
     after, redelivered = [], {}
     for method, _props, body in ch.consume("jobs", inactivity_timeout=2):
         if method is None:
@@ -150,26 +109,27 @@ def rabbitmq(url: str, kind: str) -> tuple[list[str], str]:
     conn.close()
     if "a" in after:
         assert redelivered == {"a": True, "b": False, "c": False}, redelivered
-        return [f"{job} (redelivered)" if redelivered[job] else job for job in after], "back in the queue, first in line"
+        jobs = [f"{job} (redelivered)" if redelivered[job] else job for job in after]
+        return jobs, "back in the queue, first in line"
     if not after:  # without acks, prefetch does not apply: the broker sent all three at once
         return after, "gone, and `b` and `c` with it: all three had been sent to the killed consumer"
     return after, "gone: acknowledged automatically on delivery"
 
 
-def test_what_a_killed_consumer_leaves_behind(private_redis, amqp_url, compare_outcome):
+def test_what_a_killed_consumer_leaves_behind(private_redis, amqp_url, results, tmp_path):
     server = private_redis()
     cases = [
-        ("Redis list, `BRPOP`", lambda: redis_list(server, "redis-brpop")),
-        ("Redis list, `BLMOVE` to a processing list", lambda: redis_list(server, "redis-blmove")),
-        ("Redis stream, consumer group + `XACK`", lambda: redis_stream(server)),
-        ("RabbitMQ, manual ack (`basic_ack`)", lambda: rabbitmq(amqp_url, "rabbitmq-ack")),
-        ("RabbitMQ, `auto_ack=True`", lambda: rabbitmq(amqp_url, "rabbitmq-autoack")),
+        ("Redis list, `BRPOP`", lambda log: redis_list(server, "redis-brpop", log)),
+        ("Redis list, `BLMOVE` to a processing list", lambda log: redis_list(server, "redis-blmove", log)),
+        ("Redis stream, consumer group + `XACK`", lambda log: redis_stream(server, log)),
+        ("RabbitMQ, manual ack (`basic_ack`)", lambda log: rabbitmq(amqp_url, "rabbitmq-ack", log)),
+        ("RabbitMQ, `auto_ack=True`", lambda log: rabbitmq(amqp_url, "rabbitmq-autoack", log)),
     ]
     measured, rows = {}, []
-    for name, run in cases:
-        after, where = run()
+    for n, (name, run) in enumerate(cases):
+        after, where = run(tmp_path / f"consumer-{n}.log")
         measured[name] = after
-        shown = ", ".join(f"`{job}`" if " " not in job else f"`{job.split()[0]}` {job.split(' ', 1)[1]}" for job in after)
+        shown = ", ".join(f"`{job}`" if " " not in job else "`{}` {}".format(*job.split(" ", 1)) for job in after)
         rows.append(f"| {name} | {shown or 'nothing'} | {where} |")
     table = "\n".join(["| Queue and consumer | A new consumer then got | Job `a` |", "|---|---|---|", *rows])
     print(table)
@@ -179,4 +139,4 @@ def test_what_a_killed_consumer_leaves_behind(private_redis, amqp_url, compare_o
     assert measured["Redis stream, consumer group + `XACK`"] == ["b", "c"]
     assert measured["RabbitMQ, manual ack (`basic_ack`)"] == ["a (redelivered)", "b", "c"]
     assert measured["RabbitMQ, `auto_ack=True`"] == []
-    compare_outcome("consumer_crash.md", table)
+    results("compare/consumer_crash.md", table)

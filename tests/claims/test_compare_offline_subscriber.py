@@ -14,15 +14,16 @@ import time
 import pika
 import pika.exceptions
 import pytest
-from services.errors import wait_until
-from services.rabbitmq import Vhost
+from services.procs import eventually
+
+pytestmark = pytest.mark.page("compare.md")
 
 N = 5
 
 
 @pytest.fixture
-def amqp_params():
-    with Vhost(prefix="compare-offline") as vhost:
+def amqp_params(new_vhost):
+    with new_vhost("compare-offline") as vhost:
         yield pika.URLParameters(vhost.url)
 
 
@@ -39,7 +40,7 @@ def redis_pubsub(server) -> tuple[str, int]:
     assert r.publish("news", "hello") == 1
     assert sub.get_message(timeout=1)["data"] == "hello"
     sub.close()  # offline
-    wait_until(lambda: r.pubsub_numsub("news") == [("news", 0)], timeout=10, what="Redis to drop the subscriber")
+    eventually(lambda: r.pubsub_numsub("news") == [("news", 0)], 10, what="Redis to drop the subscriber")
     receivers = [r.publish("news", f"m{i}") for i in range(N)]
     sub = subscriber()
     got, deadline = 0, time.monotonic() + 1
@@ -119,7 +120,7 @@ def rabbitmq_fanout(params, kind: str) -> tuple[str, int]:
     assert consume(channel, queue) == [b"hello"]
     conn.close()  # offline
     if kind != "durable":  # the broker deletes the queue when the connection (or its last consumer) goes
-        wait_until(lambda: not queue_exists(params, queue), timeout=10, what=f"{kind} queue {queue} to be deleted")
+        eventually(lambda: not queue_exists(params, queue), 10, what=f"{kind} queue {queue} to be deleted")
     unroutable = 0
     for i in range(N):
         try:
@@ -139,7 +140,7 @@ def rabbitmq_fanout(params, kind: str) -> tuple[str, int]:
     return "routed to its queue and confirmed", got
 
 
-def test_what_an_offline_subscriber_gets_after_reconnecting(private_redis, amqp_params, compare_outcome):
+def test_what_an_offline_subscriber_gets_after_reconnecting(private_redis, amqp_params, results):
     server = private_redis()
     cases = [
         ("Redis pub/sub (`SUBSCRIBE`)", lambda: redis_pubsub(server)),
@@ -155,6 +156,7 @@ def test_what_an_offline_subscriber_gets_after_reconnecting(private_redis, amqp_
         rows.append(f"| {name} | {publisher_side} | {got} of {N} |")
     # the claims the page makes, independent of the table's wording
     assert list(measured.values()) == [0, N, N, 0, 0], measured
-    table = "\n".join([f"| Subscriber | While it was offline, {N} messages were published: | After reconnecting it received |",
-                       "|---|---|---|", *rows])  # fmt: skip
-    compare_outcome("offline_subscriber.md", table)
+    header = f"| Subscriber | While it was offline, {N} messages were published: | After reconnecting it received |"
+    table = "\n".join([header,
+                       "|---|---|---|", *rows])
+    results("compare/offline_subscriber.md", table)

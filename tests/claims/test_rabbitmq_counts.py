@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pika
-from fixtures.rabbitmq import delete_queues
+import pytest
+from services.rabbitmq import delete_queues
+
+pytestmark = pytest.mark.page("rabbitmq/work-queues.md")
 
 PAIRS = 200
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from fixtures.rabbitmq import NodeVhost, expected_output, run_snippet
+from services.snippets import expected_output, run
+
+pytestmark = pytest.mark.page("rabbitmq/reliability.md")
 
 
 def _restart(node):
@@ -30,15 +32,15 @@ def _crash(node):
 @pytest.mark.slow
 @pytest.mark.parametrize("outage", [_restart, _crash], ids=["full restart", "kill -9"])
 def test_durable_persistent_messages_survive(rabbit_node, outage):
-    with NodeVhost(rabbit_node, prefix="durability") as vhost:
+    with rabbit_node.vhost("durability") as vhost:
         env = {"AMQP_URL": vhost.url}
-        before = run_snippet("rabbitmq/durability_1_publish.py", env)
+        before = run("rabbitmq/durability_1_publish.py", env=env).ok().stdout
         assert before.splitlines() == expected_output("rabbitmq/durability_1_publish.py")
 
         outage(rabbit_node)
         vhost.wait_running()
 
-        after = run_snippet("rabbitmq/durability_2_count.py", env)
+        after = run("rabbitmq/durability_2_count.py", env=env).ok().stdout
         assert after.splitlines() == expected_output("rabbitmq/durability_2_count.py") == [
             "guide.durable-persistent: 100 messages",
             "guide.durable-transient: 0 messages",

@@ -11,37 +11,27 @@ Runs in the run's throwaway vhost on the shared broker: only client processes di
 from __future__ import annotations
 
 import signal
-import sys
-import textwrap
 import time
 
 import pika
-from fixtures.rabbitmq import delete_queues, queue_counts
-from services.errors import wait_until
-from services.procs import spawn, stop
+import pytest
+from services import snippets
+from services.paths import PROGRAMS
+from services.procs import eventually, stop
+from services.rabbitmq import delete_queues, queue_counts
 
-CONSUMER = textwrap.dedent(
-    """
-    import sys, time, pika
-    url, queue, auto_ack = sys.argv[1], sys.argv[2], sys.argv[3] == "auto"
-    channel = pika.BlockingConnection(pika.URLParameters(url)).channel()
-    if not auto_ack:
-        channel.basic_qos(prefetch_count=1)
-    for method, properties, body in channel.consume(queue, auto_ack=auto_ack):
-        print("received", body.decode(), method.redelivered, flush=True)
-        time.sleep(60)  # "working" until killed
-    """
-)
+pytestmark = pytest.mark.page("rabbitmq/work-queues.md", "rabbitmq/reliability.md")
 
 
 def crash_a_consumer(url: str, queue: str, log, *, auto_ack: bool = False) -> None:
-    """Start a consumer process, wait until it holds a message, then SIGKILL it."""
+    """Start a consumer process (programs/killable_consumer.py), wait until it holds a message, then SIGKILL it."""
     before = log.read_text() if log.exists() else ""
-    proc = spawn([sys.executable, "-c", CONSUMER, url, queue, "auto" if auto_ack else "manual"], log=log)
-    try:
-        wait_until(lambda: log.read_text().count("received") > before.count("received"), timeout=20, what="a delivery")
-    finally:
-        stop(proc, sig=signal.SIGKILL)
+    mode = "auto" if auto_ack else "manual"
+    with snippets.background(PROGRAMS / "killable_consumer.py", url, queue, mode, log=log) as proc:
+        try:
+            eventually(lambda: log.read_text().count("received") > before.count("received"), 20, what="a delivery")
+        finally:
+            stop(proc, sig=signal.SIGKILL)
     assert proc.returncode == -signal.SIGKILL
 
 
@@ -85,7 +75,7 @@ def test_killed_auto_ack_consumer_loses_what_it_was_sent(amqp_vhost, tmp_path):
 def test_quorum_delivery_limit_dead_letters_a_message_that_kills_its_consumer(amqp_vhost, tmp_path):
     url, queue, dead = amqp_vhost.url, "faults.poison", "faults.poison.dead"
     arguments = {"x-queue-type": "quorum", "x-delivery-limit": 2,
-                 "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dead}  # fmt: skip
+                 "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dead}
     delete_queues(url, dead)
     with pika.BlockingConnection(pika.URLParameters(url)) as connection:
         connection.channel().queue_declare(dead, durable=True)

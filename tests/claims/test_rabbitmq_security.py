@@ -12,12 +12,13 @@ import shlex
 import socket
 import ssl
 
-import httpx
 import pika
 import pytest
-from fixtures.rabbitmq import api
-from services.errors import wait_until
-from sitebuild import DOCS
+from services.paths import DOCS
+from services.procs import eventually
+from services.rabbitmq import ManagementApi
+
+pytestmark = pytest.mark.page("rabbitmq/security.md")
 
 PAGE = DOCS / "rabbitmq" / "security.md"
 CLI = [
@@ -35,11 +36,12 @@ def test_rabbitmqctl_commands_on_the_page_limit_the_user(rabbit_node):
     try:
         for command in CLI:
             rabbit_node.ctl(*shlex.split(command)[1:])
-        rabbit_node.ctl("set_permissions", "-p", "orders", "guest", ".*", ".*", ".*")  # the admin (the API grants this itself)
-        with api(rabbit_node) as http:  # the admin's topology, as in security_1_app_user.py
-            http.put("/api/exchanges/orders/orders", json={"type": "direct", "durable": True}).raise_for_status()
-            http.put("/api/queues/orders/orders.work", json={"durable": True}).raise_for_status()
-            http.post("/api/bindings/orders/e/orders/q/orders.work", json={"routing_key": "new"}).raise_for_status()
+        # the admin (the API grants this itself)
+        rabbit_node.ctl("set_permissions", "-p", "orders", "guest", ".*", ".*", ".*")
+        api = rabbit_node.api()  # the admin's topology, as in security_1_app_user.py
+        api.request("PUT", "/api/exchanges/orders/orders", {"type": "direct", "durable": True})
+        api.request("PUT", "/api/queues/orders/orders.work", {"durable": True})
+        api.request("POST", "/api/bindings/orders/e/orders/q/orders.work", {"routing_key": "new"})
 
         url = f"amqp://orders-app:change-me@127.0.0.1:{rabbit_node.port}/orders"
         with pika.BlockingConnection(pika.URLParameters(url)) as connection:
@@ -54,8 +56,8 @@ def test_rabbitmqctl_commands_on_the_page_limit_the_user(rabbit_node):
             assert connection.channel().queue_declare("orders.work", passive=True).method.message_count == 0
 
         # no tags: the user cannot use the management API (nor the UI, which is a client of it)
-        with httpx.Client(base_url=rabbit_node.management_url, auth=("orders-app", "change-me"), timeout=10) as http:
-            assert http.get("/api/overview").status_code == 401
+        as_app = ManagementApi(f"http://orders-app:change-me@127.0.0.1:{rabbit_node.management_port}")
+        assert as_app.request("GET", "/api/overview", check=False).status_code == 401
     finally:
         rabbit_node.ctl("delete_vhost", "orders")
         rabbit_node.ctl("delete_user", "orders-app")
@@ -89,7 +91,7 @@ def test_guest_can_only_log_in_from_localhost(rabbit_tls):
     with pytest.raises(pika.exceptions.ProbableAuthenticationError) as refused:
         connect(address)
     assert "(403) 'ACCESS_REFUSED - Login was refused" in str(refused.value.args[0])
-    wait_until(lambda: "can only connect via localhost" in rabbit_tls.node.log.read_text(), timeout=10,
-               what="the broker to log why")  # fmt: skip
+    eventually(lambda: "can only connect via localhost" in rabbit_tls.node.log.read_text(), 10,
+               what="the broker to log why")
     with connect("127.0.0.1") as connection:
         assert connection.is_open

@@ -1,7 +1,7 @@
 """TLS on a private node: amqps only, the plaintext listener off, and the client verifies the broker.
 
 docs/rabbitmq/security.md shows the openssl commands and rabbitmq.conf keys; these tests run exactly those
-commands (fixtures.rabbitmq.CERT_COMMANDS), start a node with those keys, and check what the page
+commands (services.rabbitmq.CERT_COMMANDS), start a node with those keys, and check what the page
 says about each failure. The snippet tls_connect.py runs against the same node in tests/test_snippets.py.
 """
 
@@ -14,8 +14,10 @@ import time
 
 import pika
 import pytest
-from fixtures.rabbitmq import CERT_COMMANDS
-from sitebuild import DOCS
+from services.paths import DOCS
+from services.rabbitmq import CERT_COMMANDS
+
+pytestmark = pytest.mark.page("rabbitmq/security.md")
 
 PAGE = DOCS / "rabbitmq" / "security.md"
 
@@ -43,7 +45,7 @@ def test_only_the_tls_listener_is_open(rabbit_tls):
     listeners = subprocess.run(
         ["rabbitmq-diagnostics", "-q", "-n", node.name, "listeners"], env=node._env(),
         capture_output=True, text=True, timeout=60, check=True,
-    ).stdout  # fmt: skip
+    ).stdout
     protocols = re.findall(r"protocol: ([\w/-]+)", listeners)
     assert sorted(protocols) == ["amqp/ssl", "clustering"], listeners
 

@@ -15,10 +15,14 @@ import subprocess
 import sys
 
 import pytest
-from fixtures.redis import REDIS_SNIPPETS, PortMap, Step, console_file
-from harness import ROOT
+from services.paths import ROOT, SNIPPETS
 from services.procs import free_port
 from services.redis_server import RedisServer
+from services.transcripts import PortMap, Step, console_file
+
+pytestmark = pytest.mark.page("redis/data-types.md", "redis/index.md", "redis/memory-scaling.md")
+
+REDIS_SNIPPETS = SNIPPETS / "redis"
 
 CLI = sorted(p.relative_to(REDIS_SNIPPETS).as_posix() for p in (REDIS_SNIPPETS / "cli").glob("*.txt"))
 NEEDS = {"cli/cluster.txt": "redis_cluster"}  # transcripts that need a special server
@@ -72,19 +76,19 @@ def test_cli_transcript(rel, cli_server, request):
     else:
         cli_server.client().flushall()  # private server
         ports = PortMap({6379: cli_server.port})
-    replay(console_file(rel), ports)
+    replay(console_file(REDIS_SNIPPETS / rel), ports)
 
 
 def test_redis_down_transcript():
     """errors/redis_down.txt: what a reader sees when nothing listens on the port (here: a closed free port)."""
     ports = PortMap({6399: free_port()})
-    replay(console_file("errors/redis_down.txt"), ports)
+    replay(console_file(REDIS_SNIPPETS / "errors/redis_down.txt"), ports)
 
 
 def test_transcripts_are_shell_commands():
     """A reader can paste every `$` line into a shell: it parses, and starts with a program they have."""
     for path in [*(REDIS_SNIPPETS / "cli").glob("*.txt"), *(REDIS_SNIPPETS / "errors").glob("*.txt")]:
-        for step in console_file(path.relative_to(REDIS_SNIPPETS).as_posix()):
+        for step in console_file(path):
             argv = shlex.split(step.command)
             program = next(a for a in argv if "=" not in a)
             assert program in ("redis-cli", "python"), (path.name, step.command)

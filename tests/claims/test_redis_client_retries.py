@@ -18,6 +18,9 @@ import time
 import pytest
 import redis
 from redis.connection import parse_url
+from services.procs import eventually, free_port
+
+pytestmark = pytest.mark.page("redis/redis-py.md")
 
 
 class HangUpServer:
@@ -64,7 +67,7 @@ def attempts(hang_up_server, make_client) -> tuple[int, str]:
     return hang_up_server.accepted - before, type(err.value).__name__
 
 
-def test_from_url_tries_once_the_constructor_eleven_times(hang_up_server, redis_outcome):
+def test_from_url_tries_once_the_constructor_eleven_times(hang_up_server, results):
     by_url = attempts(hang_up_server, lambda url: redis.Redis.from_url(url))
     by_args = attempts(hang_up_server, lambda url: redis.Redis(**parse_url(url)))
     by_url_with_retry = attempts(
@@ -72,8 +75,8 @@ def test_from_url_tries_once_the_constructor_eleven_times(hang_up_server, redis_
         lambda url: redis.Redis.from_url(url, retry=redis.retry.Retry(redis.backoff.NoBackoff(), 3)),
     )
     assert (by_url[0], by_args[0], by_url_with_retry[0]) == (1, 11, 4)
-    redis_outcome(
-        "retries.md",
+    results(
+        "redis/retries.md",
         "| Client built with | connection attempts before the error |\n|---|---|\n"
         f"| `redis.Redis.from_url(url)` | {by_url[0]} |\n"
         f"| `redis.Redis(host=..., port=...)` | {by_args[0]} |\n"
@@ -81,13 +84,11 @@ def test_from_url_tries_once_the_constructor_eleven_times(hang_up_server, redis_
     )
 
 
-def test_a_wrong_password_is_retried_by_the_constructor(private_redis, redis_outcome):
+def test_a_wrong_password_is_retried_by_the_constructor(private_redis, results):
     """AuthenticationError is a ConnectionError in redis-py, so the constructor's 10 retries apply to it."""
     server = private_redis("--requirepass", "right-pw", ready=False)
     admin = server.client(password="right-pw")
-    from services.errors import wait_until
-
-    wait_until(admin.ping, timeout=10, what="password server")
+    eventually(admin.ping, 10, what="password server")
 
     def connections(make_client) -> int:
         before = admin.info("stats")["total_connections_received"]
@@ -98,8 +99,8 @@ def test_a_wrong_password_is_retried_by_the_constructor(private_redis, redis_out
     by_url = connections(lambda: redis.Redis.from_url(f"redis://:wrong-pw@127.0.0.1:{server.port}/0"))
     by_args = connections(lambda: redis.Redis(host="127.0.0.1", port=server.port, password="wrong-pw"))
     assert (by_url, by_args) == (1, 11)
-    redis_outcome(
-        "retries_auth.md",
+    results(
+        "redis/retries_auth.md",
         "| Client with a wrong password | connections the server saw before `AuthenticationError` |\n|---|---|\n"
         f"| `redis.Redis.from_url(url)` | {by_url} |\n"
         f"| `redis.Redis(host=..., port=..., password=...)` | {by_args} |",
@@ -107,10 +108,8 @@ def test_a_wrong_password_is_retried_by_the_constructor(private_redis, redis_out
 
 
 @pytest.mark.slow
-def test_time_until_the_error_refused_and_hung(private_redis, redis_outcome):
+def test_time_until_the_error_refused_and_hung(private_redis, results):
     """Measured, no thresholds: refused connections (nothing listens) and a hung server (SIGSTOP)."""
-    from services.procs import free_port
-
     def timed(make_client, error) -> str:
         started = time.monotonic()
         with pytest.raises(error):
@@ -123,7 +122,7 @@ def test_time_until_the_error_refused_and_hung(private_redis, redis_outcome):
          timed(lambda: redis.Redis.from_url(f"redis://127.0.0.1:{closed}/0"), redis.exceptions.ConnectionError)),
         ("nothing listens on the port", "`Redis(host=..., port=...)`",
          timed(lambda: redis.Redis(host="127.0.0.1", port=closed), redis.exceptions.ConnectionError)),
-    ]  # fmt: skip
+    ]
     server = private_redis()
     server.client().ping()
     server.proc.send_signal(signal.SIGSTOP)  # the process still exists, the kernel still accepts; nobody answers
@@ -132,17 +131,20 @@ def test_time_until_the_error_refused_and_hung(private_redis, redis_outcome):
             ("hung (SIGSTOP)", "`Redis.from_url(url, socket_timeout=0.5)`",
              timed(lambda: redis.Redis.from_url(server.url, socket_timeout=0.5), redis.exceptions.TimeoutError)),
             ("hung (SIGSTOP)", "`Redis(host=..., port=..., socket_timeout=0.5)`",
-             timed(lambda: redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=0.5), redis.exceptions.TimeoutError)),
-        ]  # fmt: skip
+             timed(lambda: redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=0.5),
+                   redis.exceptions.TimeoutError)),
+        ]
     finally:
         server.proc.send_signal(signal.SIGCONT)
-    redis_outcome(
-        "retry_times.md",
-        "| Server | client | time until the error |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows),
+    results(
+        "redis/retry_times.md",
+        "| Server | client | time until the error |\n|---|---|---|\n"
+        + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows),
         vary=True,
     )
 
 
+@pytest.mark.page("redis/data-types.md")  # which names this test
 def test_blocking_timeout_longer_than_socket_timeout_fails(private_redis):
     """BLPOP 2 s on a connection that waits 0.5 s for replies: redis-py gives up first."""
     server = private_redis()

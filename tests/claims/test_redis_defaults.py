@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 import redis
-from services.errors import wait_until
-from services.procs import free_port, spawn, stop
+from services.procs import eventually, free_port, spawn, stop
+
+pytestmark = pytest.mark.page("redis/persistence.md", "redis/memory-scaling.md", "redis/security.md")
 
 
 def test_defaults_without_a_config_file(tmp_path):
     port = free_port()
-    proc = spawn([shutil.which("redis-server"), "--port", str(port), "--dir", str(tmp_path)], log=tmp_path / "redis.log", cwd=tmp_path)
+    argv = [shutil.which("redis-server"), "--port", str(port), "--dir", str(tmp_path)]
+    proc = spawn(argv, log=tmp_path / "redis.log", cwd=tmp_path)
     try:
         client = redis.Redis(host="127.0.0.1", port=port, decode_responses=True, socket_timeout=5)
-        wait_until(client.ping, timeout=10, what="redis-server without config")
+        eventually(client.ping, 10, what="redis-server without config")
         config = client.config_get("*")
         assert config["save"] == "3600 1 300 100 60 10000"
         assert config["appendonly"] == "no" and config["appendfsync"] == "everysec"

@@ -9,19 +9,14 @@ makes are asserted here on every run.
 
 from __future__ import annotations
 
+import pytest
 import redis
-from fixtures.redis import console_file, server_args
+from services.redis_servers import small_memory_flags
+
+pytestmark = pytest.mark.page("redis/memory-scaling.md")
 
 WRITES = 5000
 POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-ttl"]
-
-
-def small_memory_flags(policy: str) -> list[str]:
-    [step] = console_file("servers/small_memory.txt")
-    args = server_args(step.argv)
-    args = args[: args.index("--port")] + args[args.index("--port") + 2 :]  # the fixture picks the port
-    args[args.index("--maxmemory-policy") + 1] = policy
-    return args
 
 
 def fill(client: redis.Redis) -> dict[str, int]:
@@ -44,7 +39,7 @@ def fill(client: redis.Redis) -> dict[str, int]:
     }
 
 
-def test_eviction_policies_under_a_2mb_limit(private_redis, redis_outcome):
+def test_eviction_policies_under_a_2mb_limit(private_redis, results):
     counts = {}
     for policy in POLICIES:
         server = private_redis(*small_memory_flags(policy), name=f"evict-{policy}")
@@ -64,9 +59,10 @@ def test_eviction_policies_under_a_2mb_limit(private_redis, redis_outcome):
     ]
     for policy, c in counts.items():
         lines.append(
-            f"| `{policy}` | {c['accepted']:,} | {c['refused']:,} | {c['evicted']:,} | {c['kept_ttl']:,} | {c['kept_no_ttl']:,} |"
+            f"| `{policy}` | {c['accepted']:,} | {c['refused']:,} | {c['evicted']:,} | {c['kept_ttl']:,} "
+            f"| {c['kept_no_ttl']:,} |"
         )
-    redis_outcome("eviction.md", "\n".join(lines), vary=True)
+    results("redis/eviction.md", "\n".join(lines), vary=True)
 
 
 def test_reads_can_evict_near_the_limit(private_redis):

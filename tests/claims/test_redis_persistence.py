@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
+pytestmark = pytest.mark.page("redis/persistence.md")
+
 WRITES = 1000
 DEFAULT_SAVE = "3600 1 300 100 60 10000"  # what redis-server 7.0 uses without a config file
 
@@ -37,8 +41,7 @@ def write_then(server, stop) -> int:
     client.close()
     stop()
     server.start()
-    kept = server.client().dbsize()
-    return kept
+    return server.client().dbsize()
 
 
 def survivors(private_redis, args: list[str]) -> tuple[int, int]:
@@ -49,7 +52,7 @@ def survivors(private_redis, args: list[str]) -> tuple[int, int]:
     return after_crash, after_stop
 
 
-def test_what_survives_kill9_and_clean_shutdown(private_redis, redis_outcome):
+def test_what_survives_kill9_and_clean_shutdown(private_redis, results):
     rows = []
     measured = {}
     for name, args in CONFIGS:
@@ -58,7 +61,8 @@ def test_what_survives_kill9_and_clean_shutdown(private_redis, redis_outcome):
         rows.append(f"| {name} | `{flags(args)}` | {crash:,} of {WRITES:,} | {stop:,} of {WRITES:,} |")
     table = "\n".join(
         [
-            f"| Configuration | redis-server flags | `kill -9` right after {WRITES:,} acknowledged writes | clean shutdown (SIGTERM) instead |",
+            f"| Configuration | redis-server flags | `kill -9` right after {WRITES:,} acknowledged writes "
+            "| clean shutdown (SIGTERM) instead |",
             "|---|---|---|---|",
             *rows,
         ]
@@ -68,10 +72,10 @@ def test_what_survives_kill9_and_clean_shutdown(private_redis, redis_outcome):
     assert measured["RDB (default save points)"] == (0, WRITES)  # no snapshot yet; SIGTERM saves one
     for name in ("AOF, appendfsync always", "AOF, appendfsync everysec", "AOF, appendfsync no", "RDB + AOF (everysec)"):
         assert measured[name] == (WRITES, WRITES), name
-    redis_outcome("persistence.md", table)
+    results("redis/persistence.md", table)
 
 
-def test_rdb_keeps_only_what_the_last_snapshot_had(private_redis, redis_outcome):
+def test_rdb_keeps_only_what_the_last_snapshot_had(private_redis, results):
     """BGSAVE after 500 writes, 500 more, kill -9: the restart loads the snapshot, the last 500 are gone."""
     server = private_redis("--save", "", "--appendonly", "no")
     client = server.client()
@@ -86,18 +90,19 @@ def test_rdb_keeps_only_what_the_last_snapshot_had(private_redis, redis_outcome)
     server.start()
     kept = server.client().dbsize()
     assert kept == 500
-    redis_outcome(
-        "rdb_snapshot.md",
+    results(
+        "redis/rdb_snapshot.md",
         f"500 writes, `BGSAVE`, 500 more writes, `kill -9`, restart: **{kept} of 1,000 keys** came back "
         "(exactly the snapshot).",
     )
 
 
-def test_cost_of_fsync_per_write(private_redis, redis_outcome):
+def test_cost_of_fsync_per_write(private_redis, results):
     """How long 200 acknowledged writes, one round trip each, take per fsync policy (a measurement, no threshold)."""
     writes = 200
     lines = ["| Configuration | 200 writes, one by one | per write |", "|---|---|---|"]
-    for name, args in [c for c in CONFIGS if c[0] in ("No persistence", "AOF, appendfsync everysec", "AOF, appendfsync always")]:
+    measured = ("No persistence", "AOF, appendfsync everysec", "AOF, appendfsync always")
+    for name, args in [c for c in CONFIGS if c[0] in measured]:
         server = private_redis(*args)
         client = server.client()
         started = time.perf_counter()
@@ -105,4 +110,4 @@ def test_cost_of_fsync_per_write(private_redis, redis_outcome):
             client.set(f"k:{i}", i)
         took = time.perf_counter() - started
         lines.append(f"| {name} | {took * 1000:.0f} ms | {took / writes * 1_000_000:.0f} µs |")
-    redis_outcome("persistence_cost.md", "\n".join(lines), vary=True)
+    results("redis/persistence_cost.md", "\n".join(lines), vary=True)

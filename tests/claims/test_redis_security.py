@@ -14,10 +14,13 @@ import subprocess
 
 import pytest
 import redis
-from fixtures.redis import PortMap, console_file, run_documented
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from services.errors import wait_until
+from services.procs import eventually
+from services.redis_servers import transcript
+from services.transcripts import PortMap, run_documented
+
+pytestmark = pytest.mark.page("redis/security.md")
 
 NO_RETRY = Retry(NoBackoff(), 0)  # refusals are final; do not spend redis-py's 10 default retries on them
 
@@ -37,7 +40,7 @@ def outcome(host: str, port: int, **kwargs) -> str:
     return "served"
 
 
-def test_protected_mode(private_redis, redis_outcome):
+def test_protected_mode(private_redis, results):
     ip = non_loopback_ipv4()
     if ip is None:
         pytest.skip("this machine has no non-loopback IPv4 address to connect from")
@@ -50,7 +53,7 @@ def test_protected_mode(private_redis, redis_outcome):
     for label, flags, _ in configs:
         server = private_redis("--bind", "127.0.0.1", ip, *flags, ready=False)
         password = "s3cret-pw" if "--requirepass" in flags else None
-        wait_until(server.client(password=password).ping, timeout=10, what="private server")
+        eventually(server.client(password=password).ping, 10, what="private server")
         remote = outcome(ip, server.port)
         local = outcome("127.0.0.1", server.port, password=password)
         rows.append(f"| {label} | {remote} | {local} |")
@@ -58,8 +61,8 @@ def test_protected_mode(private_redis, redis_outcome):
     assert rows[0].endswith("| refused: `DENIED Redis is running in protected mode` | served |")
     assert "| served | served |" in rows[1]
     assert "| refused: password needed | served |" in rows[2]
-    redis_outcome(
-        "protected_mode.md",
+    results(
+        "redis/protected_mode.md",
         "| Server started with | client from the machine's own network address | client from 127.0.0.1 |\n"
         "|---|---|---|\n" + "\n".join(rows),
     )
@@ -67,12 +70,13 @@ def test_protected_mode(private_redis, redis_outcome):
 
 def test_tls_client_certificates_required_by_default(tmp_path, private_redis):
     ports = PortMap()
-    for step in console_file("servers/tls_certs.txt"):  # the CA and server cert, as the page makes them
+    for step in transcript("tls_certs.txt"):  # the CA and server cert, as the page makes them
         run_documented(step, ports, cwd=tmp_path)
     tls = tmp_path / "tls"
     for cmd in (  # a client certificate from the same CA (for mutual TLS)
         f"openssl req -newkey rsa:2048 -nodes -subj /CN=app -keyout {tls}/client.key -out {tls}/client.csr",
-        f"openssl x509 -req -in {tls}/client.csr -CA {tls}/ca.crt -CAkey {tls}/ca.key -CAcreateserial -days 1 -out {tls}/client.crt",
+        f"openssl x509 -req -in {tls}/client.csr -CA {tls}/ca.crt -CAkey {tls}/ca.key -CAcreateserial -days 1 "
+        f"-out {tls}/client.crt",
     ):
         subprocess.run(cmd.split(), check=True, capture_output=True)
     port = socket.socket()
@@ -82,10 +86,11 @@ def test_tls_client_certificates_required_by_default(tmp_path, private_redis):
     server = private_redis(
         "--port", "0", "--tls-port", str(tls_port), "--tls-cert-file", f"{tls}/redis.crt",
         "--tls-key-file", f"{tls}/redis.key", "--tls-ca-cert-file", f"{tls}/ca.crt", ready=False,
-    )  # fmt: skip
-    common = dict(host="localhost", port=tls_port, ssl=True, ssl_ca_certs=f"{tls}/ca.crt", socket_timeout=3, retry=NO_RETRY)
+    )
+    common = {"host": "localhost", "port": tls_port, "ssl": True, "ssl_ca_certs": f"{tls}/ca.crt", "socket_timeout": 3,
+              "retry": NO_RETRY}
     with_cert = redis.Redis(**common, ssl_certfile=f"{tls}/client.crt", ssl_keyfile=f"{tls}/client.key")
-    wait_until(with_cert.ping, timeout=10, what="TLS server with client auth")
+    eventually(with_cert.ping, 10, what="TLS server with client auth")
     with pytest.raises(redis.exceptions.ConnectionError):
         redis.Redis(**common).ping()  # no client certificate: the handshake fails
     assert server.proc.poll() is None

@@ -17,6 +17,8 @@ import time
 import pytest
 import redis
 
+pytestmark = pytest.mark.page("redis/index.md", "redis/mistakes.md")
+
 BUSY_LOOP = """
 local start = redis.call('TIME')
 while true do
@@ -34,7 +36,7 @@ def server_usec(client: redis.Redis, command: str, info: dict | None = None) -> 
     return stats["calls"], stats["usec"]
 
 
-def test_round_trips_dominate(private_redis, redis_outcome):
+def test_round_trips_dominate(private_redis, results):
     server = private_redis()
     client = server.client()
     rows = []
@@ -56,15 +58,16 @@ def test_round_trips_dominate(private_redis, redis_outcome):
         assert calls == 1000
         rows.append((label, wall, usec, reads))
     lines = [
-        "| 1,000 `SET`s | time seen by the client | time the server spent executing them | socket reads by the server |",
+        "| 1,000 `SET`s | time seen by the client | time the server spent executing them "
+        "| socket reads by the server |",
         "|---|---|---|---|",
     ]
     for label, wall, usec, reads in rows:
         lines.append(f"| {label} | {wall * 1000:.1f} ms | {usec / 1000:.1f} ms | {reads:,} |")
-    redis_outcome("round_trips.md", "\n".join(lines), vary=True)
+    results("redis/round_trips.md", "\n".join(lines), vary=True)
 
 
-def test_a_running_script_blocks_every_other_client(private_redis, redis_outcome):
+def test_a_running_script_blocks_every_other_client(private_redis, results):
     server = private_redis("--io-threads", "2", "--busy-reply-threshold", "100")
     script_client, other = server.client(), server.client(decode_responses=True)
     other.ping()  # connect before the script starts
@@ -78,15 +81,15 @@ def test_a_running_script_blocks_every_other_client(private_redis, redis_outcome
     assert result["reply"] == b"done"
     io_threads = other.config_get("io-threads")["io-threads"]
     assert io_threads == "2" and str(busy.value).startswith("BUSY Redis is busy running a script")
-    redis_outcome(
-        "single_thread.md",
+    results(
+        "redis/single_thread.md",
         f"A private server with `io-threads {io_threads}` runs a Lua script that loops for 1.5 s. "
         f"Half a second in, another client sends `PING` and gets:\n\n"
         f"```text\n{busy.value}\n```",
     )
 
 
-def test_keys_blocks_for_the_whole_keyspace_scan_does_not(private_redis, redis_outcome):
+def test_keys_blocks_for_the_whole_keyspace_scan_does_not(private_redis, results):
     server = private_redis("--enable-debug-command", "yes")
     client = server.client()
     client.execute_command("DEBUG", "POPULATE", 200_000, "session")  # session:0 .. session:199999
@@ -101,8 +104,8 @@ def test_keys_blocks_for_the_whole_keyspace_scan_does_not(private_redis, redis_o
             break
     scan_calls, scan_usec = server_usec(client, "scan")
     assert scan_calls == steps
-    redis_outcome(
-        "keys_vs_scan.md",
+    results(
+        "redis/keys_vs_scan.md",
         "| 200,000 keys, pattern `session:1999*` | server calls | server time per call |\n|---|---|---|\n"
         f"| `KEYS` | 1 | {keys_usec / 1000:.1f} ms |\n"
         f"| `SCAN ... COUNT 1000` | {scan_calls:,} | {scan_usec / scan_calls / 1000:.2f} ms |",

@@ -2,19 +2,23 @@
 
 The snippet app `privacy_app.py` is served by uvicorn in each of its four PRIVACY modes, the snippet
 `privacy_request.py` sends it the same request full of secrets, and the event Bugsink stored is
-classified field by field. The result must equal the table on the page.
+classified field by field. The page shows the result: snippets/sentry/results/privacy_modes.md.
 """
 
 from __future__ import annotations
 
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import pytest
-from fixtures.sentry import SENTRY_SNIPPETS, page_table, run_python
 from services.asgi_app import UvicornApp
-from services.errors import wait_until
+from services.paths import PROGRAMS, SNIPPETS
+from services.procs import eventually
+from services.snippets import run
+
+pytestmark = pytest.mark.page("sentry/privacy.md")
+
+SENTRY_SNIPPETS = SNIPPETS / "sentry"
 
 MODES = ["sdk-defaults", "recommended", "pii", "data_collection"]
 
@@ -42,11 +46,11 @@ def classify(d: dict) -> dict[str, str]:
     return {
         "Authorization header": _status(headers.get("authorization"), "tok_live_123"),
         "Cookie header": _status(headers.get("cookie"), "s3ss10n"),
-        "session cookie, parsed (request.cookies)": _status(request.get("cookies", {}).get("sessionid"), "s3ss10n"),
+        "session cookie, parsed (`request.cookies`)": _status(request.get("cookies", {}).get("sessionid"), "s3ss10n"),
         "X-Forwarded-For header": _status(headers.get("x-forwarded-for"), "203.0.113.7"),
-        "client IP (request.env.REMOTE_ADDR)": _status(request.get("env", {}).get("REMOTE_ADDR"), "203.0.113.7"),
+        "client IP (`request.env.REMOTE_ADDR`)": _status(request.get("env", {}).get("REMOTE_ADDR"), "203.0.113.7"),
         "query string token=qs-secret": _status(request.get("query_string"), "qs-secret"),
-        "body password (request.data)": _status(request.get("data", {}).get("password"), "hunter2"),
+        "body password (`request.data`)": _status(request.get("data", {}).get("password"), "hunter2"),
         "local variable password": _status(check.get("password"), "hunter2"),
         'nested local body["password"]': _status(login.get("body", {}).get("password"), "hunter2"),
         "client IP in the request local": _status(login.get("request", {}).get("client"), "203.0.113.7"),
@@ -55,62 +59,39 @@ def classify(d: dict) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_what_reaches_the_server_in_each_mode(bugsink, tmp_path):
+def test_what_reaches_the_server_in_each_mode(bugsink, tmp_path, results):
     projects = {mode: bugsink.new_project(f"privacy: {mode}") for mode in MODES}
     apps = {
         mode: UvicornApp("privacy_app:app", cwd=SENTRY_SNIPPETS, logdir=tmp_path,
                          env={"SENTRY_DSN": projects[mode].dsn, "PRIVACY": mode})
         for mode in MODES
-    }  # fmt: skip
+    }
     measured = {}
     with ExitStack() as stack, ThreadPoolExecutor(len(MODES)) as pool:
         for app in pool.map(lambda app: app.start(), apps.values()):  # start the four servers side by side
             stack.callback(app.stop)
-        for mode, app in apps.items():
-            result, _ = run_python(SENTRY_SNIPPETS / "privacy_request.py", env={"APP_URL": app.url})
+        for app in apps.values():
+            result = run("sentry/privacy_request.py", env={"APP_URL": app.url})
             assert result.stdout.strip() == "500", result.stderr
         for mode, project in projects.items():
-            [event] = wait_until(lambda p=project: bugsink.all_events(p), timeout=10, what=f"the {mode} event")
+            [event] = eventually(lambda p=project: bugsink.all_events(p), 10, what=f"the {mode} event")
             measured[mode] = classify(event["data"])
-    page = page_table("privacy.md", "What the request carried")
-    assert {row: {mode: cells[mode] for mode in MODES} for row, cells in page.items()} == {
-        row: {mode: measured[mode][row] for mode in MODES} for row in measured["recommended"]
-    }
+    rows = [f"| {row} | {' | '.join(_cell(measured[mode][row]) for mode in MODES)} |" for row in measured[MODES[0]]]
+    results("sentry/privacy_modes.md", "\n".join([f"| What the request carried | {' | '.join(MODES)} |",
+                                                  "|---|---|---|---|---|", *rows]))
+
+
+def _cell(status: str) -> str:
+    return "**sent**" if status == "sent" else status
 
 
 def test_send_default_pii_is_deprecated_and_data_collection_replaces_the_scrubber():
-    code = (
-        "import warnings, sentry_sdk\n"
-        "from sentry_sdk.scrubber import EventScrubber\n"
-        "warnings.simplefilter('always')\n"
-        "with warnings.catch_warnings(record=True) as caught:\n"
-        "    sentry_sdk.init(dsn='', send_default_pii=True)\n"
-        "print([w.category.__name__ for w in caught], sentry_sdk.get_client().options['event_scrubber'] is not None)\n"
-        "with warnings.catch_warnings(record=True) as caught:\n"
-        "    sentry_sdk.init(dsn='', send_default_pii=False)\n"
-        "print([w.category.__name__ for w in caught])\n"
-        "with warnings.catch_warnings(record=True) as caught:\n"
-        "    sentry_sdk.init(dsn='', data_collection={}, event_scrubber=EventScrubber())\n"
-        "print([str(w.message)[:45] for w in caught], sentry_sdk.get_client().options['event_scrubber'])\n"
-    )
-    with warnings.catch_warnings():
-        result, _ = run_python(code)
-    first, explicit_false, second = result.stdout.splitlines()
+    first, explicit_false, second = run(PROGRAMS / "sentry_pii_option.py").ok().stdout.splitlines()
     assert first == "['DeprecationWarning'] True"  # deprecated, and the scrubber is still on
     assert explicit_false == "['DeprecationWarning']"  # even False warns: any explicit value does
     assert second == "['Event scrubbers are not enabled when data col'] None"  # scrubber off, even if passed
 
 
 def test_before_send_runs_before_sample_rate_drops_the_event():
-    code = (
-        "import sentry_sdk\n"
-        "seen = []\n"
-        "def before_send(event, hint):\n"
-        "    seen.append(event['message'])\n"
-        "    return event\n"
-        "sentry_sdk.init(dsn='http://key@127.0.0.1:9/1', sample_rate=0.0, before_send=before_send)\n"
-        "ids = [sentry_sdk.capture_message(f'event {n}') for n in range(3)]\n"
-        "print(len(seen), ids)\n"
-    )
-    result, _ = run_python(code)
+    result = run(PROGRAMS / "sentry_before_send_sampling.py")
     assert result.stdout.strip() == "3 [None, None, None]"  # seen by before_send, then dropped by sampling

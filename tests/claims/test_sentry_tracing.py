@@ -7,7 +7,11 @@ import urllib.request
 import uuid
 from urllib.parse import urlsplit
 
-from fixtures.sentry import run_python
+import pytest
+from services.paths import PROGRAMS
+from services.snippets import run
+
+pytestmark = pytest.mark.page("sentry/performance.md")
 
 
 def test_bugsink_answers_a_transaction_with_a_24h_rate_limit(bugsink):
@@ -18,7 +22,7 @@ def test_bugsink_answers_a_transaction_with_a_24h_rate_limit(bugsink):
         "event_id": event_id, "type": "transaction", "transaction": "GET /", "platform": "python",
         "start_timestamp": 1_700_000_000.0, "timestamp": 1_700_000_001.0,
         "contexts": {"trace": {"trace_id": uuid.uuid4().hex, "span_id": uuid.uuid4().hex[:16], "op": "http.server"}},
-    }  # fmt: skip
+    }
     body = "\n".join(json.dumps(x) for x in ({"event_id": event_id}, {"type": "transaction"}, transaction)) + "\n"
     request = urllib.request.Request(
         f"{dsn.scheme}://{dsn.hostname}:{dsn.port}/api{dsn.path}/envelope/", data=body.encode(), method="POST"
@@ -31,14 +35,5 @@ def test_bugsink_answers_a_transaction_with_a_24h_rate_limit(bugsink):
 
 def test_the_sdk_then_stops_sending_transactions_but_not_errors(bugsink):
     project = bugsink.new_project("tracing: sdk obeys")
-    code = (
-        "import os, sentry_sdk\n"
-        "sentry_sdk.init(os.environ['SENTRY_DSN'], traces_sample_rate=1.0)\n"
-        "with sentry_sdk.start_transaction(name='first'):\n"
-        "    pass\n"
-        "sentry_sdk.flush(5)\n"
-        "transport = sentry_sdk.get_client().transport\n"
-        "print(transport._check_disabled('transaction'), transport._check_disabled('error'))\n"
-    )
-    result, _ = run_python(code, env={"SENTRY_DSN": project.dsn})
+    result = run(PROGRAMS / "sentry_transaction_limit.py", env={"SENTRY_DSN": project.dsn})
     assert result.stdout.split() == ["True", "False"], result.stderr

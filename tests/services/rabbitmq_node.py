@@ -7,6 +7,7 @@ environment, so the node's directory must be owned by that user (else the node d
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -16,8 +17,9 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .errors import ServiceUnavailable, wait_until
-from .procs import free_port, tail
+from .errors import ServiceUnavailable
+from .procs import eventually, free_port, tail
+from .rabbitmq import ManagementApi, Vhost
 
 
 class RabbitNode:
@@ -34,12 +36,14 @@ class RabbitNode:
         """`tcp=False` disables the plaintext AMQP listener; `tls=(ca, cert, key)` (PEM files) adds an amqps
         listener on `ssl_port`; `guest_localhost_only=True` keeps the broker's default `loopback_users`."""
         if not shutil.which("rabbitmq-server"):
-            raise ServiceUnavailable("RabbitMQ", "rabbitmq-server binary", "not installed", "apt-get install rabbitmq-server")
+            how = "apt-get install rabbitmq-server"
+            raise ServiceUnavailable("RabbitMQ", "rabbitmq-server binary", "not installed", how)
         self.name = f"guide{uuid.uuid4().hex[:8]}@localhost"
         self.port, self.dist_port = free_port(), free_port()
         self.management_port = free_port() if management else None
         self.ssl_port = free_port() if tls else None
-        self.dir = Path(tempfile.mkdtemp(prefix="guide-rabbit-"))  # not under pytest's 0700 tmp: user rabbitmq must enter
+        # not under pytest's 0700 tmp: user rabbitmq must enter
+        self.dir = Path(tempfile.mkdtemp(prefix="guide-rabbit-"))
         (self.dir / "mnesia").mkdir()
         (self.dir / "log").mkdir()
         enabled = list(plugins) + (["rabbitmq_management"] if management else [])
@@ -50,11 +54,12 @@ class RabbitNode:
         if tls:
             (self.dir / "tls").mkdir()
             names = ("ca_certificate.pem", "server_certificate.pem", "server_key.pem")
-            for src, name in zip(tls, names):
+            for src, name in zip(tls, names, strict=True):
                 shutil.copy(src, self.dir / "tls" / name)
             lines += [
                 f"listeners.ssl.default = {self.ssl_port}",
-                *(f"ssl_options.{key} = {self.dir / 'tls' / name}" for key, name in zip(("cacertfile", "certfile", "keyfile"), names)),
+                *(f"ssl_options.{key} = {self.dir / 'tls' / name}"
+                  for key, name in zip(("cacertfile", "certfile", "keyfile"), names, strict=True)),
                 "ssl_options.verify = verify_none",
                 "ssl_options.fail_if_no_peer_cert = false",
             ]
@@ -76,6 +81,14 @@ class RabbitNode:
     @property
     def management_url(self) -> str:
         return f"http://127.0.0.1:{self.management_port}"
+
+    def api(self) -> ManagementApi:
+        """Its HTTP API (needs `management=True`); `api().url` is what snippets read as RABBITMQ_API_URL."""
+        return ManagementApi(f"http://guest:guest@127.0.0.1:{self.management_port}")
+
+    def vhost(self, prefix: str = "snippet") -> Vhost:
+        """A fresh vhost on this node (a context manager: made on enter, deleted with its queues on exit)."""
+        return Vhost(prefix, amqp=f"amqp://guest:guest@127.0.0.1:{self.port}/", api=self.api(), node=self.name)
 
     @property
     def pidfile(self) -> Path:
@@ -100,9 +113,8 @@ class RabbitNode:
 
     def ctl(self, *args: str, timeout: float = 90) -> str:
         """`rabbitmqctl -n NODE ...` -> stdout; raises with the node's log on failure."""
-        done = subprocess.run(
-            ["rabbitmqctl", "-q", "-n", self.name, *args], env=self._env(), capture_output=True, text=True, timeout=timeout
-        )
+        argv = ["rabbitmqctl", "-q", "-n", self.name, *args]
+        done = subprocess.run(argv, env=self._env(), capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
             raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: {done.stderr.strip()}\n{tail(self.log)}")
         return done.stdout
@@ -126,7 +138,7 @@ class RabbitNode:
         """Crash the node (no shutdown), then wait until its pid is gone."""
         pid = int(self.pidfile.read_text().strip())
         os.kill(pid, signal.SIGKILL)
-        wait_until(lambda: not Path(f"/proc/{pid}").exists(), timeout=10, what="killed RabbitMQ node to exit")
+        eventually(lambda: not Path(f"/proc/{pid}").exists(), 10, what="killed RabbitMQ node to exit")
 
     def restart(self) -> None:
         """Stop the whole node (its Erlang VM, like `docker compose restart`), keep its data dir, start it again."""
@@ -138,10 +150,8 @@ class RabbitNode:
             self.ctl("stop", timeout=60)
         except (RuntimeError, subprocess.TimeoutExpired):
             if self.pidfile.exists():
-                try:
+                with contextlib.suppress(ProcessLookupError, ValueError):
                     os.kill(int(self.pidfile.read_text().strip()), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
         # epmd may keep the name registered a little longer; the data dir goes now
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import redis
 
-from .errors import ServiceUnavailable, wait_until
-from .procs import free_port, spawn, stop, tail
+from .errors import ServiceUnavailable
+from .procs import eventually, free_port, spawn, stop, tail
 
 
 class RedisServer:
@@ -35,7 +35,8 @@ class RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
             raise ServiceUnavailable("Redis", "redis-server binary", "not installed", "apt-get install redis-server")
-        base = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir), "--save", "", "--appendonly", "no"]
+        base = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir), "--save", "",
+                "--appendonly", "no"]
         # later flags override earlier ones, so per-test args (e.g. --appendonly yes) win
         self.proc = spawn([binary, *base, *self.args], log=self.log, cwd=self.dir)
         if ready:
@@ -49,9 +50,11 @@ class RedisServer:
             return self.client().ping()
 
         try:
-            wait_until(pong, timeout=timeout, what=f"private redis-server on port {self.port}")
-        except TimeoutError as exc:
-            raise ServiceUnavailable("Redis", self.url, f"{exc}\n{tail(self.log)}") from None
+            eventually(pong, timeout, interval=0.05, what=f"private redis-server on port {self.port}")
+        except ServiceUnavailable:
+            raise
+        except Exception as exc:  # still not answering when time ran out
+            raise ServiceUnavailable("Redis", self.url, f"{exc!r}\n{tail(self.log)}") from None
 
     def stop(self) -> None:
         if self.proc:
