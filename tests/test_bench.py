@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from sitebuild import DOCS, ROOT
+from services.paths import DOCS, ROOT
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 PAGE = DOCS / "benchmarks.md"
 
-# Every figure issues 10 and 8 (the queue comparison) ask for, by its stable row id (the anchors other pages link to).
+# Every figure the Benchmarks page shows (the queue comparison included), by its stable row id (the anchors other
+# pages link to).
 EXPECTED_ROWS = {
     "redis": [
         "redis-single", "redis-pipeline-100", "redis-pipeline-1000", "redis-transaction-1000",
