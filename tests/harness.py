@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 from services.asgi_app import UvicornApp
 from services.bugsink import Bugsink, Project
-from services.celery_worker import CeleryWorker, CeleryWorkers
+from services.celery_worker import BrokerSpaces, CeleryWorker, CeleryWorkers
 from services.http_receiver import HttpReceiver
 from services.paths import SNIPPETS
-from services.rabbitmq import Vhost
+from services.rabbitmq import TlsNode, Vhost
 from services.rabbitmq_node import RabbitNode
 from services.redis_server import RedisServer
+from services.redis_servers import Cluster, PasswordServer, Replication, TLSServer
 from services.smtp import SmtpServer
 from services.snippets import snippet_id
 from setups import factories_for
@@ -75,11 +76,11 @@ class SnippetContext:
         return self._session("rabbit_node")
 
     @property
-    def rabbit_tls(self):  # fixtures.rabbitmq.TlsNode
+    def rabbit_tls(self) -> TlsNode:
         return self._session("rabbit_tls")
 
     @property
-    def broker_spaces(self):  # fixtures.celery.BrokerSpaces
+    def broker_spaces(self) -> BrokerSpaces:
         return self._session("broker_spaces")
 
     @property
@@ -91,19 +92,19 @@ class SnippetContext:
         return self._session("celery_logdir")
 
     @property
-    def redis_replication(self):  # fixtures.redis.Replication
+    def redis_replication(self) -> Replication:
         return self._session("redis_replication")
 
     @property
-    def redis_cluster(self):  # fixtures.redis.Cluster
+    def redis_cluster(self) -> Cluster:
         return self._session("redis_cluster")
 
     @property
-    def redis_password_server(self) -> RedisServer:
+    def redis_password_server(self) -> PasswordServer:
         return self._session("redis_password_server")
 
     @property
-    def redis_tls_server(self) -> RedisServer:
+    def redis_tls_server(self) -> TLSServer:
         return self._session("redis_tls_server")
 
     @property

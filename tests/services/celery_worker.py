@@ -1,4 +1,5 @@
-"""Real `celery worker` processes, started from the command the page shows and always stopped.
+"""Real `celery worker` processes, started from the command the page shows and always stopped, and the broker
+space (a vhost, a Redis db) each Celery app gets.
 
 Threads pool and heartbeats on, as the pages show them: `-P solo` or `--without-heartbeat` stall for
 10-170 s on RabbitMQ.
