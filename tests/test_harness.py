@@ -122,18 +122,18 @@ def _pages_of(node: ast.AST) -> list[str]:
             and call.func.attr == "page" for arg in call.args if isinstance(arg, ast.Constant)]
 
 
-@pytest.mark.parametrize("module", sorted((TESTS / "claims").glob("test_*.py")), ids=lambda p: p.name)
-def test_every_claim_names_the_pages_it_proves(module):
+def test_every_claim_names_the_pages_it_proves():
     """`python3 tests/run.py --page <page>` runs a page's claims: each claim test names its pages (`page` marker)."""
-    tree = ast.parse(module.read_text())
-    module_pages = [p for node in tree.body if isinstance(node, ast.Assign)
-                    and any(getattr(t, "id", "") == "pytestmark" for t in node.targets) for p in _pages_of(node)]
-    tests = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
-    assert tests
-    unnamed = [t.name for t in tests if not module_pages + [p for d in t.decorator_list for p in _pages_of(d)]]
-    assert unnamed == []
-    pages = module_pages + [p for t in tests for d in t.decorator_list for p in _pages_of(d)]
-    assert [page for page in pages if not (DOCS / page).is_file()] == []
+    unnamed, unknown = [], []
+    for module in sorted((TESTS / "claims").glob("test_*.py")):
+        tree = ast.parse(module.read_text())
+        module_pages = [p for node in tree.body if isinstance(node, ast.Assign)
+                        and any(getattr(t, "id", "") == "pytestmark" for t in node.targets) for p in _pages_of(node)]
+        for test in [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]:
+            pages = module_pages + [p for decorator in test.decorator_list for p in _pages_of(decorator)]
+            unnamed += [] if pages else [f"{module.name}::{test.name}"]
+            unknown += [f"{module.name}::{test.name}: {p}" for p in pages if not (DOCS / p).is_file()]
+    assert (unnamed, unknown) == ([], [])
 
 
 # -- the snippet lint rules are the editors' ------------------------------------------------------
