@@ -70,11 +70,6 @@ def run(script: str | Path, *args: str, env: dict | None = None, cwd: Path | Non
     return _finished([sys.executable, str(path), *args], cwd=cwd or path.parent, env=env, timeout=timeout)
 
 
-def run_code(code: str, *args: str, env: dict | None = None, cwd: Path = SNIPPETS, timeout: float = 60) -> Finished:
-    """`python -c code`: for one-liners a page shows (e.g. the capstone's failing-task command)."""
-    return _finished([sys.executable, "-c", code, *args], cwd=cwd, env=env, timeout=timeout)
-
-
 def _finished(args: list[str], *, cwd: Path, env: dict | None, timeout: float) -> Finished:
     started = time.monotonic()
     env = {**os.environ, **(env or {})}
