@@ -18,7 +18,7 @@ import celery
 import kombu
 from celery_bench_app import create_app
 from services.celery_worker import CeleryWorker
-from services.errors import wait_until
+from services.procs import eventually
 from services.rabbitmq import Vhost
 from services.redis_server import RedisServer
 
@@ -44,7 +44,7 @@ def throughput(app, task, n: int, counter) -> tuple[float, float]:
     started = time.perf_counter()
     if not app.control.add_consumer("celery", reply=True, timeout=10, limit=1):
         raise RuntimeError("the worker did not answer add_consumer")
-    wait_until(lambda: int(counter.get("bench:done")) >= n, timeout=120, interval=0.005, what=f"{n} {task.name} tasks")
+    eventually(lambda: int(counter.get("bench:done")) >= n, 120, interval=0.005, what=f"{n} {task.name} tasks")
     return time.perf_counter() - started, published
 
 
@@ -85,7 +85,8 @@ def main() -> None:
             app = create_app(brokers[broker], backend, counter_url)
             env = {"BENCH_BROKER_URL": brokers[broker], "BENCH_BACKEND_URL": backend, "BENCH_COUNTER_URL": counter_url}
             log(f"worker: {broker} broker, {pool} pool")
-            with CeleryWorker("celery_bench_app", cwd=BENCH, env=env, logdir=Path(tmp) / "logs", pool=pool, concurrency=2):
+            command = f"celery -A celery_bench_app worker --pool {pool} --concurrency 2 --loglevel INFO"
+            with CeleryWorker(command, cwd=BENCH, env=env, logdir=Path(tmp) / "logs"):
                 count, stored, noop = app.tasks["bench.count"], app.tasks["bench.count_stored"], app.tasks["bench.noop"]
                 throughput(app, count, min(n, 50), counter)  # warm up: connections, pool, imports
                 where = f"{names[broker]} broker, {pool} ×2"

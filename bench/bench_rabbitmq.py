@@ -14,7 +14,7 @@ import time
 from common import Section, log, parse_args
 
 import pika
-from services.errors import wait_until
+from services.procs import eventually
 from services.rabbitmq import Vhost
 
 QUEUE = "bench.publish"
@@ -31,7 +31,7 @@ def queue_depth(channel) -> int:
 
 
 def wait_depth(channel, n: int) -> None:
-    wait_until(lambda: queue_depth(channel) >= n, timeout=60, interval=0.002, what=f"{n} messages in {QUEUE}")
+    eventually(lambda: queue_depth(channel) >= n, 60, interval=0.002, what=f"{n} messages in {QUEUE}")
 
 
 def fresh(params: pika.URLParameters) -> tuple[pika.BlockingConnection, object]:

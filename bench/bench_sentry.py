@@ -21,7 +21,7 @@ import fastapi
 import sentry_sdk
 from fastapi import FastAPI
 from services.bugsink import Bugsink
-from services.errors import wait_until
+from services.procs import eventually
 
 REQUESTS = "sentry-requests"
 EXCEPTIONS = "sentry-exceptions"
@@ -144,7 +144,7 @@ def main() -> None:
             return sum(issue["digested_event_count"] for issue in bugsink.issues(project))
 
         want = n_exc + 10
-        wait_until(lambda: stored() >= want, timeout=30, interval=0.2, what=f"{want} events stored in Bugsink")
+        eventually(lambda: stored() >= want, 30, interval=0.2, what=f"{want} events stored in Bugsink")
         s.notes.append(f"Bugsink stored all {stored()} captured exceptions (checked through its API).")
 
     s.compare("sentry-request-sample0", "sentry-request-nosdk", "{diff} ({x}) vs no SDK")

@@ -19,8 +19,9 @@ from pathlib import Path
 from common import ROOT, Section, log, parse_args
 
 import mkdocs
-from harness import snippet_files, snippet_id
-from sitebuild import build_site, built_pages
+from services.sitebuild import build_site, built_pages
+from services.snippets import files as snippet_files
+from services.snippets import snippet_id
 
 JUNIT = ROOT / "tests" / ".artifacts" / "junit.xml"
 GROUP = "site"

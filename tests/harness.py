@@ -1,4 +1,9 @@
-"""How one snippet runs under test: its env, its setups, its imports, and nothing left behind."""
+"""How one snippet runs under test: its env, its setups, its imports, and nothing left behind.
+
+`SnippetContext` is what every setup factory gets (see setups/__init__.py): the snippet's path and
+env, typed fields the setups fill in as they start things, and typed access to the session's
+services (each a session fixture, started on first use).
+"""
 
 from __future__ import annotations
 
@@ -10,28 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from services.asgi_app import UvicornApp
+from services.bugsink import Bugsink, Project
+from services.celery_worker import BrokerSpaces, CeleryWorker, CeleryWorkers
+from services.http_receiver import HttpReceiver
+from services.paths import SNIPPETS
+from services.rabbitmq import TlsNode, Vhost
+from services.rabbitmq_node import RabbitNode
+from services.redis_server import RedisServer
+from services.redis_servers import Cluster, PasswordServer, Replication, TLSServer
+from services.smtp import SmtpServer
+from services.snippets import snippet_id
 from setups import factories_for
-
-ROOT = Path(__file__).resolve().parents[1]
-SNIPPETS = ROOT / "snippets"
-
-# Lint rules for every snippet (pytest-examples runs the pinned ruff with these).
-RUFF_CONFIG = dict(
-    line_length=79,
-    ruff_line_length=79,
-    target_version="py311",
-    isort=True,
-    upgrade=True,
-    ruff_select=["E", "W", "F", "B", "SIM", "PIE", "RET"],
-)
-
-
-def snippet_files() -> list[Path]:
-    return sorted(p for p in SNIPPETS.rglob("*.py") if "__pycache__" not in p.parts)
-
-
-def snippet_id(path: Path) -> str:
-    return path.relative_to(SNIPPETS).as_posix()
 
 
 def package_globals(path: Path) -> dict[str, Any] | None:
@@ -46,20 +41,75 @@ def package_globals(path: Path) -> dict[str, Any] | None:
 
 @dataclass
 class SnippetContext:
-    """Handed to every setup factory. `env` is what the snippet sees; setups may add to it."""
+    """Handed to every setup factory. `env` is what the snippet sees; setups may add to it.
+
+    The fields below `tmp_path` start empty; the setup named in each comment fills them, so a later
+    setup (or an after-check) can use what an earlier one started.
+    """
 
     path: Path
     env: dict[str, str]
     request: pytest.FixtureRequest
     tmp_path: Path
-    data: dict[str, Any] = field(default_factory=dict)
+    project: Project | None = None  # fresh_project: the snippet's Bugsink project (every sentry/ snippet)
+    app: UvicornApp | None = None  # served(...): the web app the snippet calls
+    workers: list[CeleryWorker] = field(default_factory=list)  # worker(...): the Celery workers it sends to
+    node: RabbitNode | None = None  # private_node: the session's private RabbitMQ node ...
+    vhost: Vhost | None = None  # ... and the fresh vhost on it the snippet runs in
+    receiver: HttpReceiver | None = None  # receiver: a local HTTP endpoint (webhooks)
+    smtp: SmtpServer | None = None  # smtp_inbox: a local SMTP server
 
     @property
     def rel(self) -> str:
         return snippet_id(self.path)
 
-    def fixture(self, name: str) -> Any:
+    # -- the session's services, typed (pytest starts each on first use) ---------------------------
+    def _session(self, name: str) -> Any:
         return self.request.getfixturevalue(name)
+
+    @property
+    def bugsink(self) -> Bugsink:
+        return self._session("bugsink")
+
+    @property
+    def rabbit_node(self) -> RabbitNode:
+        return self._session("rabbit_node")
+
+    @property
+    def rabbit_tls(self) -> TlsNode:
+        return self._session("rabbit_tls")
+
+    @property
+    def broker_spaces(self) -> BrokerSpaces:
+        return self._session("broker_spaces")
+
+    @property
+    def celery_workers(self) -> CeleryWorkers:
+        return self._session("celery_workers")
+
+    @property
+    def logdir(self) -> Path:
+        return self._session("celery_logdir")
+
+    @property
+    def redis_replication(self) -> Replication:
+        return self._session("redis_replication")
+
+    @property
+    def redis_cluster(self) -> Cluster:
+        return self._session("redis_cluster")
+
+    @property
+    def redis_password_server(self) -> PasswordServer:
+        return self._session("redis_password_server")
+
+    @property
+    def redis_tls_server(self) -> TLSServer:
+        return self._session("redis_tls_server")
+
+    @property
+    def redis_small_server(self) -> RedisServer:
+        return self._session("redis_small_server")
 
     @contextmanager
     def running(self, monkeypatch: pytest.MonkeyPatch):

@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from sitebuild import DOCS, ROOT
+from services.paths import DOCS, ROOT
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 PAGE = DOCS / "benchmarks.md"
 
-# Every figure issues 10 and 8 (the queue comparison) ask for, by its stable row id (the anchors other pages link to).
+# Every figure the Benchmarks page shows (the queue comparison included), by its stable row id (the anchors other
+# pages link to).
 EXPECTED_ROWS = {
     "redis": [
         "redis-single", "redis-pipeline-100", "redis-pipeline-1000", "redis-transaction-1000",
@@ -45,7 +46,7 @@ EXPECTED_ROWS = {
         "sentry-exception-nosdk", "sentry-exception-capture", "sentry-exception-delivered",
     ],
     "site": ["site-build", "site-snippets"],
-}  # fmt: skip
+}
 
 SECTION_MARK = re.compile(r"--8<-- \[start:([\w-]+)\]")
 PAGE_INCLUDE = re.compile(r'^--8<-- "latest\.md:([\w-]+)"$', re.M)
@@ -80,7 +81,7 @@ def _sections(markdown: str) -> set[str]:
 @pytest.mark.slow
 def test_every_bench_script_runs_on_tiny_sizes(tmp_path):
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--tiny", "--out-dir", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     data = json.loads((tmp_path / "latest.json").read_text())
     _check_data(data, tiny=True)

@@ -8,8 +8,6 @@ it is all stopped again when a test fails and even when starting one of the piec
 
 from __future__ import annotations
 
-import ast
-import json
 import os
 import re
 import socket
@@ -23,17 +21,16 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
-import yaml
-from harness import SNIPPETS
 from services.asgi_app import UvicornApp
 from services.bugsink import Bugsink, Project
 from services.celery_worker import CeleryWorker
-from services.errors import wait_until
-from services.procs import free_port
+from services.paths import DOCS, SNIPPETS
+from services.procs import eventually, free_port
 from services.rabbitmq import Vhost
 from services.redis_server import RedisServer
 from services.smtp import SmtpServer
-from sitebuild import DOCS, ROOT
+
+pytestmark = pytest.mark.page("capstone/index.md")
 
 PAGE = DOCS / "capstone" / "index.md"
 SIGNUP_LIMIT = 3
@@ -56,7 +53,7 @@ class Stack:
 
 
 @contextmanager
-def capstone_stack(workdir: Path, bugsink: Bugsink, *, app_target: str = "capstone.main:app", started=None):
+def capstone_stack(workdir: Path, bugsink: Bugsink, new_vhost, *, app_target: str = "capstone.main:app", started=None):
     """Start everything the capstone needs; stop all of it on the way out, whatever happened.
 
     `started` (a list) receives each piece as soon as it runs, so a test can check them after a failed start.
@@ -65,7 +62,7 @@ def capstone_stack(workdir: Path, bugsink: Bugsink, *, app_target: str = "capsto
     with ExitStack() as stack:
         redis = stack.enter_context(RedisServer(workdir, name="redis-capstone"))
         started.append(redis)
-        vhost = stack.enter_context(Vhost(prefix="guide-capstone"))
+        vhost = stack.enter_context(new_vhost("guide-capstone"))
         started.append(vhost)
         smtp = stack.enter_context(SmtpServer())
         started.append(smtp)
@@ -79,7 +76,8 @@ def capstone_stack(workdir: Path, bugsink: Bugsink, *, app_target: str = "capsto
             "DATABASE_PATH": str(workdir / "capstone.sqlite3"),
             "SIGNUP_LIMIT": str(SIGNUP_LIMIT),
         }
-        worker = CeleryWorker("capstone.tasks", cwd=SNIPPETS, env=env, logdir=workdir)
+        # the command the page shows (and tasks.py's docstring), run from snippets/ as the page says
+        worker = CeleryWorker.of(SNIPPETS / "capstone" / "tasks.py", cwd=SNIPPETS, env=env, logdir=workdir)
         started.append(worker)
         stack.enter_context(worker)
         app = UvicornApp(app_target, cwd=SNIPPETS, env=env, logdir=workdir)
@@ -89,8 +87,8 @@ def capstone_stack(workdir: Path, bugsink: Bugsink, *, app_target: str = "capsto
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, bugsink):
-    with capstone_stack(tmp_path_factory.mktemp("capstone"), bugsink) as running:
+def stack(tmp_path_factory, bugsink, new_vhost):
+    with capstone_stack(tmp_path_factory.mktemp("capstone"), bugsink, new_vhost) as running:
         yield running
 
 
@@ -123,7 +121,7 @@ def events_where(bugsink: Bugsink, project: Project, check, what: str) -> list[d
     def found():
         return [e["data"] for e in bugsink.all_events(project) if check(e["data"])]
 
-    return wait_until(found, timeout=20, interval=0.3, what=what)
+    return eventually(found, 20, interval=0.3, what=what)
 
 
 # -- what the app does ----------------------------------------------------------------------------
@@ -184,7 +182,8 @@ def test_update_invalidates_the_cached_user(client, stack):
 
 
 def test_signup_is_rate_limited_after_the_limit(client, stack):
-    statuses = [client.post("/signup", json={"email": new_email(), "name": "Ada"}).status_code for _ in range(SIGNUP_LIMIT)]
+    statuses = [client.post("/signup", json={"email": new_email(), "name": "Ada"}).status_code
+                for _ in range(SIGNUP_LIMIT)]
     assert statuses == [201] * SIGNUP_LIMIT
 
     refused = client.post("/signup", json={"email": new_email(), "name": "Ada"})
@@ -214,7 +213,8 @@ def test_route_error_reaches_sentry_with_the_request(client, stack, bugsink):
 def test_task_error_reaches_sentry_with_the_task_name(stack, bugsink):
     """Run the page's command: it enqueues a welcome email for a user that does not exist."""
     env = {**os.environ, **stack.env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run(FAILING_TASK_COMMAND, shell=True, cwd=SNIPPETS, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(FAILING_TASK_COMMAND, shell=True, cwd=SNIPPETS, env=env, capture_output=True, text=True,
+                          timeout=60)
     assert done.returncode == 0, done.stderr
 
     def from_task(data):
@@ -233,17 +233,20 @@ def test_task_error_reaches_sentry_with_the_task_name(stack, bugsink):
 
 
 def test_invalid_signups_count_towards_the_limit(client, stack):
-    bad = [client.post("/signup", json={"email": "not-an-email", "name": "Ada"}).status_code for _ in range(SIGNUP_LIMIT)]
+    bad = [client.post("/signup", json={"email": "not-an-email", "name": "Ada"}).status_code
+           for _ in range(SIGNUP_LIMIT)]
     assert bad == [422] * SIGNUP_LIMIT
     assert client.post("/signup", json={"email": new_email(), "name": "Ada"}).status_code == 429
 
 
 def test_signup_with_rabbitmq_down_stores_the_user_and_answers_500(stack, bugsink, tmp_path):
     """The INSERT and the task message are not one transaction (the page's "Stored, but not queued")."""
-    env = {**stack.env, "AMQP_URL": f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F", "DATABASE_PATH": str(tmp_path / "db.sqlite3")}
+    env = {**stack.env, "AMQP_URL": f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
+           "DATABASE_PATH": str(tmp_path / "db.sqlite3")}
     with UvicornApp("capstone.main:app", cwd=SNIPPETS, env=env, logdir=tmp_path) as app:
         # one connection per request: uvicorn closes the connection of a request that raised
-        assert httpx.post(f"{app.url}/signup", json={"email": new_email(), "name": "Ada"}, timeout=30).status_code == 500
+        signup = httpx.post(f"{app.url}/signup", json={"email": new_email(), "name": "Ada"}, timeout=30)
+        assert signup.status_code == 500
         assert httpx.get(f"{app.url}/users/1", timeout=10).json()["name"] == "Ada"  # stored all the same
 
     def refused(data):
@@ -324,8 +327,8 @@ def _listening(port: int) -> bool:
 
 
 @pytest.mark.slow
-def test_every_process_is_stopped_when_a_test_fails(tmp_path, bugsink):
-    with pytest.raises(AssertionError, match="a failing test"), capstone_stack(tmp_path, bugsink) as s:
+def test_every_process_is_stopped_when_a_test_fails(tmp_path, bugsink, new_vhost):
+    with pytest.raises(AssertionError, match="a failing test"), capstone_stack(tmp_path, bugsink, new_vhost) as s:
         procs = s.processes()
         assert len(procs) == 3 and not any(_gone(p) for p in procs)
         raise AssertionError("a failing test")
@@ -334,133 +337,11 @@ def test_every_process_is_stopped_when_a_test_fails(tmp_path, bugsink):
 
 
 @pytest.mark.slow
-def test_every_process_is_stopped_when_the_app_fails_to_start(tmp_path, bugsink):
+def test_every_process_is_stopped_when_the_app_fails_to_start(tmp_path, bugsink, new_vhost):
     started = []
-    with pytest.raises(RuntimeError, match="uvicorn capstone.no_such_module:app exited with code"):
-        with capstone_stack(tmp_path, bugsink, app_target="capstone.no_such_module:app", started=started):
-            pass  # pragma: no cover - never reached
+    failing = capstone_stack(tmp_path, bugsink, new_vhost, app_target="capstone.no_such_module:app", started=started)
+    with pytest.raises(RuntimeError, match="uvicorn capstone.no_such_module:app exited with code"), failing:
+        pass  # pragma: no cover - never reached
     redis, _vhost, smtp, worker, app = started
     assert all(_gone(p) for p in (redis.proc, worker.proc, app.proc))
     assert not _listening(smtp.port) and not _listening(redis.port)
-
-
-# -- the files a reader copies ---------------------------------------------------------------------
-
-
-def _pins(path: Path) -> dict[str, str]:
-    pins = {}
-    for line in path.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            name, version = line.split("==")
-            pins[name.lower().replace("_", "-")] = version
-    return pins
-
-
-def test_capstone_requirements_pin_what_the_repo_pins():
-    capstone, root = _pins(SNIPPETS / "capstone" / "requirements.txt"), _pins(ROOT / "requirements.txt")
-    assert {name: version for name, version in capstone.items() if root.get(name) != version} == {}
-
-
-def test_capstone_requirements_are_complete():
-    """Every package the app imports, and everything those need (as installed here), is pinned."""
-    import importlib.metadata as metadata
-
-    from packaging.requirements import Requirement
-
-    pinned = _pins(SNIPPETS / "capstone" / "requirements.txt")
-    needed, todo = set(), ["fastapi", "uvicorn", "email-validator", "redis", "celery", "sentry-sdk"]
-    while todo:
-        dist = metadata.distribution(todo.pop())
-        name = dist.metadata["Name"].lower().replace("_", "-")
-        if name in needed:
-            continue
-        needed.add(name)
-        for spec in dist.requires or []:
-            req = Requirement(spec)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
-                todo.append(req.name)
-    assert needed == set(pinned)
-
-
-def test_capstone_imports_are_pinned():
-    """Each third-party module the package imports comes from a pinned distribution."""
-    import importlib.metadata as metadata
-
-    imported = set()
-    for path in (SNIPPETS / "capstone").glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                imported |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                imported.add(node.module.split(".")[0])
-    third_party = imported - set(sys.stdlib_module_names)
-    assert third_party == {"celery", "fastapi", "pydantic", "redis", "sentry_sdk"}
-    owners = metadata.packages_distributions()
-    dists = {d.lower().replace("_", "-") for m in third_party for d in owners[m]}
-    assert dists <= set(_pins(SNIPPETS / "capstone" / "requirements.txt"))
-
-
-# -- docker-compose.yml: the capstone profile -------------------------------------------------------
-
-COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-CAPSTONE_SERVICES = {"app", "worker", "mailpit"}
-
-
-def test_plain_compose_up_starts_only_the_tools():
-    services = COMPOSE["services"]
-    default = {name for name, service in services.items() if not service.get("profiles")}
-    assert default == {"redis", "rabbitmq", "bugsink", "bugsink-project"}
-    assert {name for name, service in services.items() if service.get("profiles") == ["capstone"]} == CAPSTONE_SERVICES
-
-
-def _config_under(env: dict[str, str]) -> dict:
-    """The settings capstone/config.py computes from exactly `env` (in a fresh interpreter)."""
-    code = "import json, capstone.config as c; print(json.dumps({k: getattr(c, k) for k in dir(c) if k.isupper()}))"
-    clean = {k: v for k, v in os.environ.items() if k not in _config_variables()}
-    done = subprocess.run([sys.executable, "-c", code], cwd=SNIPPETS, env={**clean, **env}, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
-
-
-def _config_variables() -> set[str]:
-    return set(re.findall(r'os\.environ\.get\(\s*"(\w+)"', (SNIPPETS / "capstone" / "config.py").read_text()))
-
-
-def _published(service: str) -> dict[int, int]:
-    """{container port: host port} of a compose service."""
-    return {int(p.split(":")[-1]): int(p.split(":")[-2]) for p in COMPOSE["services"][service].get("ports", [])}
-
-
-def test_compose_gives_app_and_worker_the_settings_config_reads():
-    app, worker = COMPOSE["services"]["app"], COMPOSE["services"]["worker"]
-    assert app["environment"] == worker["environment"]
-    env = {k: str(v) for k, v in app["environment"].items()}
-    assert set(env) <= _config_variables(), "compose sets a variable config.py does not read"
-
-    inside = _config_under(env)
-    from urllib.parse import urlsplit
-
-    # every address points at a compose service, on a port that service listens on
-    redis, amqp, dsn = urlsplit(inside["REDIS_URL"]), urlsplit(inside["AMQP_URL"]), urlsplit(inside["SENTRY_DSN"])
-    assert (redis.hostname, redis.port) == ("redis", 6379) and 6379 in _published("redis")
-    assert (amqp.hostname, amqp.port) == ("rabbitmq", 5672) and 5672 in _published("rabbitmq")
-    assert (dsn.hostname, dsn.port) == ("bugsink", 9000) and 9000 in _published("bugsink")
-    assert (inside["SMTP_HOST"], inside["SMTP_PORT"]) == ("mailpit", 1025) and 1025 in _published("mailpit")
-    assert inside["DATABASE_PATH"].startswith("/data/")
-    assert all("capstone-data:/data" in COMPOSE["services"][s]["volumes"] for s in ("app", "worker"))
-
-    # and the same settings as the defaults, with the service name where the defaults say localhost
-    defaults = _config_under({})
-    for key in ("REDIS_URL", "AMQP_URL", "SENTRY_DSN"):
-        host = urlsplit(inside[key]).hostname
-        assert inside[key] == defaults[key].replace("@localhost:", f"@{host}:").replace("//localhost:", f"//{host}:")
-    assert defaults["SMTP_HOST"] == "localhost" and _published("mailpit")[1025] == defaults["SMTP_PORT"]
-
-
-def test_compose_runs_the_commands_the_page_shows():
-    page = PAGE.read_text()
-    for service, command in (("app", "uvicorn capstone.main:app"), ("worker", "celery -A capstone.tasks worker --pool threads")):
-        assert command in COMPOSE["services"][service]["command"][-1]
-        assert command in page
-    assert "8080:8080" in COMPOSE["services"]["app"]["ports"][0] and "--port 8080" in page
-    assert "capstone/requirements.txt" in COMPOSE["services"]["app"]["command"][-1]

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from harness import SNIPPETS, snippet_files
-from sitebuild import DOCS, ROOT, build_site, built_pages, code_blocks, snippet_refs
+from services.paths import DOCS, ROOT, SNIPPETS
+from services.sitebuild import build_site, built_pages, code_blocks, snippet_refs
+from services.snippets import files as snippet_files
+from services.snippets import included_files
 
 SECTION_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):[\w-]+\]\s*$")
 
@@ -23,10 +25,9 @@ def _lines(text: str) -> list[str]:
 
 def _snippet_texts() -> dict[str, list[str]]:
     texts = {}
-    for path in SNIPPETS.rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts:
-            kept = [line for line in path.read_text().splitlines() if not SECTION_MARKER.match(line)]
-            texts[path.relative_to(SNIPPETS).as_posix()] = _lines("\n".join(kept))
+    for path in included_files():
+        kept = [line for line in path.read_text().splitlines() if not SECTION_MARKER.match(line)]
+        texts[path.relative_to(SNIPPETS).as_posix()] = _lines("\n".join(kept))
     return texts
 
 
@@ -44,18 +45,20 @@ def test_every_snippet_is_on_a_page():
     refs = snippet_refs()
     missing = [
         p.relative_to(SNIPPETS).as_posix()
-        for p in SNIPPETS.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.read_text().strip() and p.relative_to(SNIPPETS).as_posix() not in refs
+        for p in included_files()
+        if p.read_text().strip() and p.relative_to(SNIPPETS).as_posix() not in refs
     ]
     assert not missing, f"snippets no page includes (add them to a page or delete them): {missing}"
 
 
 def _snippet_base_paths() -> list[Path]:
-    """pymdownx.snippets' base_path from mkdocs.yml: snippets/ first, then e.g. bench/results (the Benchmarks tables)."""
+    """pymdownx.snippets' base_path from mkdocs.yml: snippets/ first, then e.g. bench/results (the Benchmarks
+    tables)."""
     loader = type("_Loader", (yaml.SafeLoader,), {})
     loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)  # !!python/name: entries
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=loader)
-    [options] = [ext["pymdownx.snippets"] for ext in config["markdown_extensions"] if isinstance(ext, dict) and "pymdownx.snippets" in ext]
+    extensions = [ext for ext in config["markdown_extensions"] if isinstance(ext, dict)]
+    [options] = [ext["pymdownx.snippets"] for ext in extensions if "pymdownx.snippets" in ext]
     return [ROOT / base for base in options["base_path"]]
 
 
@@ -75,6 +78,29 @@ def test_python_on_pages_comes_from_snippets(built_site):
     assert not inline, "Python code on pages that is not a snippet (so no test ran it):\n" + "\n".join(inline)
 
 
+FENCE_INCLUDE = re.compile(r'^(\s*)```\w+[^\n]*?\btitle="snippets/([^"]+)"[^\n]*\n\1--8<-- "([^"]+)"', re.M)
+
+
+def test_fence_titles_name_the_file_they_include():
+    """`title="snippets/X"` is what a reader sees; `--8<-- "X"` is what was tested: the two must agree."""
+    pages = {page.relative_to(DOCS).as_posix(): page.read_text() for page in sorted(DOCS.rglob("*.md"))}
+    pairs = [(page, title, include)
+             for page, text in pages.items() for _, title, include in FENCE_INCLUDE.findall(text)]
+    assert len(pairs) == sum(text.count('title="snippets/') for text in pages.values())  # none escapes the pattern
+    assert [pair for pair in pairs if pair[1] != pair[2]] == []
+
+
+def test_test_files_the_pages_name_exist():
+    """Pages point readers at the tests that prove them (`tests/claims/test_x.py::test_y`): those must exist."""
+    mention = re.compile(r"(tests/[\w/]+\.py)(?:::(\w+))?")
+    named = {(page.relative_to(DOCS).as_posix(), path, test)
+             for page in DOCS.rglob("*.md") for path, test in mention.findall(page.read_text())}
+    assert named
+    missing = [(page, path, test) for page, path, test in sorted(named)
+               if not (ROOT / path).is_file() or (test and f"def {test}(" not in (ROOT / path).read_text())]
+    assert missing == []
+
+
 def test_every_python_snippet_runs_in_the_harness():
     on_pages = {ref for ref in snippet_refs() if ref.endswith(".py")}
     assert on_pages <= {p.relative_to(SNIPPETS).as_posix() for p in snippet_files()}
@@ -84,7 +110,8 @@ def test_output_lines_are_marked_for_copy(built_site):
     """The page's first snippet (set_get_ttl.py) has its five `#>` lines marked, in order (later snippets add more)."""
     page = (built_site / "redis/index.html").read_text()
     marked = re.findall(r'<span id="__span-[\d-]+" class="snippet-output">(.*?)\n?</span>', page, re.S)
-    assert [re.sub(r"<[^>]+>", "", m).strip() for m in marked][:5] == ["#&gt; hello", "#&gt; 60", "#&gt; -1", "#&gt; None", "#&gt; -2"]
+    shown = [re.sub(r"<[^>]+>", "", m).strip() for m in marked][:5]
+    assert shown == ["#&gt; hello", "#&gt; 60", "#&gt; -1", "#&gt; None", "#&gt; -2"]
 
 
 def test_mermaid_script_only_on_pages_with_diagrams(built_site):
@@ -114,7 +141,8 @@ def _copy_project(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     "include, error",
-    [('--8<-- "redis/no_such_file.py"', "no_such_file.py"), ('--8<-- "redis/set_get_ttl.py:no_such_section"', "no_such_section")],
+    [('--8<-- "redis/no_such_file.py"', "no_such_file.py"),
+     ('--8<-- "redis/set_get_ttl.py:no_such_section"', "no_such_section")],
 )
 def test_missing_snippet_fails_the_build(tmp_path, include, error):
     project = _copy_project(tmp_path)
@@ -236,10 +264,10 @@ def test_home_page_versions_are_the_tested_ones(amqp_vhost, redis_server):
     bugsink_version = subprocess.run(
         [str(VENV / "bin" / "python"), "-c", "import importlib.metadata as m; print(m.version('bugsink'))"],
         capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+    ).stdout.strip()
     for claim, actual in [
         ("Redis", redis_version), ("RabbitMQ", rabbit_version), ("Celery", celery.__version__),
         ("sentry-sdk", sentry_sdk.VERSION), ("Bugsink", bugsink_version), ("Python", sys.version.split()[0]),
-    ]:  # fmt: skip
+    ]:
         major_minor = ".".join(actual.split(".")[:2])
         assert f"{claim} {major_minor}" in home, f"Home page should say '{claim} {major_minor}' (tested: {actual})"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
-from .procs import free_port, spawn, stop, wait_ready
+from .procs import child_env, free_port, spawn, stop, wait_ready
 
 
 class UvicornApp:
@@ -25,7 +24,7 @@ class UvicornApp:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 20.0) -> UvicornApp:
-        env = {**os.environ, **self.env, "PYTHONPATH": os.pathsep.join([str(self.cwd), self.env.get("PYTHONPATH", "")])}
+        env = child_env(self.cwd, self.env)
         args = [sys.executable, "-m", "uvicorn", self.target, "--host", "127.0.0.1", "--port", str(self.port)]
         self.proc = spawn(args, log=self.log, cwd=self.cwd, env=env)
 

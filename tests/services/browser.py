@@ -1,4 +1,5 @@
-"""Headless Debian Chromium driven by Playwright for Python (never `playwright install`), and a static server for site/."""
+"""Headless Debian Chromium driven by Playwright for Python (never `playwright install`), and a static server
+for site/."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from .errors import ServiceUnavailable
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]  # fmt: skip
+]
 
 
 def chromium_path() -> str:

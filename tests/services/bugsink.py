@@ -1,4 +1,8 @@
-"""A local Bugsink (Sentry-compatible server) in its own venv: events are asserted where they are stored."""
+"""A local Bugsink (Sentry-compatible server) in its own venv: events are asserted where they are stored.
+
+`Bugsink` starts it and reads back issues and events; `data`, `exception`, `frame_vars`, `crumbs` and
+`without_source` pick the parts of a stored event that checks look at.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ServiceUnavailable, wait_until
-from .procs import free_port, spawn, stop, tail
+from .errors import ServiceUnavailable
+from .paths import ROOT
+from .procs import eventually, free_port, spawn, stop, tail
 
-ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(os.environ.get("GUIDE_BUGSINK_VENV", ROOT / ".venv-bugsink"))
 
 # Appended to the conf that `bugsink-create-conf --template=local` writes: everything stays in the temp dir.
@@ -61,7 +65,8 @@ class Bugsink:
     def _bin(self, name: str) -> str:
         path = VENV / "bin" / name
         if not path.exists():
-            raise ServiceUnavailable("Bugsink", str(VENV), f"{name} not found", "python3 tests/run.py (it creates .venv-bugsink)")
+            how = "python3 tests/run.py (it creates .venv-bugsink)"
+            raise ServiceUnavailable("Bugsink", str(VENV), f"{name} not found", how)
         return str(path)
 
     def _env(self) -> dict:
@@ -69,7 +74,8 @@ class Bugsink:
 
     def manage(self, *args: str) -> str:
         done = subprocess.run(
-            [self._bin("bugsink-manage"), *args], cwd=self.dir, env=self._env(), capture_output=True, text=True, timeout=120
+            [self._bin("bugsink-manage"), *args], cwd=self.dir, env=self._env(), capture_output=True, text=True,
+            timeout=120,
         )
         if done.returncode != 0:
             raise ServiceUnavailable("Bugsink", self.url, f"bugsink-manage {args[0]} failed:\n{done.stderr[-2000:]}")
@@ -81,7 +87,7 @@ class Bugsink:
         subprocess.run(
             [self._bin("bugsink-create-conf"), "--template=local", "--host=127.0.0.1", f"--port={self.port}"],
             cwd=self.dir, check=True, capture_output=True, timeout=60,
-        )  # fmt: skip
+        )
         with open(self.dir / "bugsink_conf.py", "a") as conf:
             conf.write(_CONF_TAIL)
         self._migrated_db()
@@ -95,7 +101,8 @@ class Bugsink:
         return self
 
     def restart(self) -> Bugsink:
-        """Stop the server process and serve the same data again on the same port (a server that went away and came back)."""
+        """Stop the server process and serve the same data again on the same port (a server that went away and came
+        back)."""
         self.stop()
         self._serve()
         return self
@@ -105,7 +112,7 @@ class Bugsink:
             [self._bin("gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--no-control-socket",
              "--graceful-timeout", "0", "bugsink.wsgi"],
             log=self.log, cwd=self.dir, env=self._env(),
-        )  # fmt: skip
+        )
 
         def ready() -> bool:
             if self.proc.poll() is not None:
@@ -114,9 +121,11 @@ class Bugsink:
                 return resp.read().strip() == b"OK"
 
         try:
-            wait_until(ready, timeout=30, what="Bugsink /health/ready")
-        except TimeoutError as exc:
-            raise ServiceUnavailable("Bugsink", self.url, f"{exc}\n{tail(self.log)}") from None
+            eventually(ready, 30, what="Bugsink /health/ready")
+        except ServiceUnavailable:
+            raise
+        except Exception as exc:  # still not ready when time ran out
+            raise ServiceUnavailable("Bugsink", self.url, f"{exc!r}\n{tail(self.log)}") from None
 
     def _migrated_db(self) -> None:
         """Migrations take seconds: run them once per Bugsink venv ("golden" copy), then copy the SQLite files."""
@@ -207,3 +216,37 @@ class Bugsink:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+# -- the parts of a stored event that checks look at ----------------------------------------------
+
+
+def data(event: dict) -> dict:
+    """What the SDK sent (the API wraps it in `data`)."""
+    return event["data"]
+
+
+def exception(event: dict) -> dict:
+    """The exception that was raised last (the one the issue is about)."""
+    return data(event)["exception"]["values"][-1]
+
+
+def frame_vars(event: dict, function: str) -> dict:
+    """The local variables the SDK sent for the one frame of `function`."""
+    [frame] = [f for f in exception(event)["stacktrace"]["frames"] if f["function"] == function]
+    return frame["vars"]
+
+
+def crumbs(event: dict) -> list[tuple[str | None, str | None]]:
+    """(category, message) of each breadcrumb, oldest first."""
+    return [(c.get("category"), c.get("message")) for c in data(event).get("breadcrumbs", {}).get("values", [])]
+
+
+def without_source(d: dict) -> dict:
+    """The event minus the source lines around each frame (code, not runtime data: literals in it travel too)."""
+    d = json.loads(json.dumps(d))
+    for exc in d.get("exception", {}).get("values", []):
+        for frame in exc.get("stacktrace", {}).get("frames", []):
+            for key in ("pre_context", "context_line", "post_context"):
+                frame.pop(key, None)
+    return d

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import importlib.util
 import socket
-import time
 from urllib.parse import urlsplit
+
+from .paths import TESTS
+
+
+def _start_commands():
+    """tests/run.py starts the shared services when they are down; its commands are the ones to show (stdlib only,
+    loaded by path: a module named `run` may be something else on sys.path, e.g. bench/run.py)."""
+    spec = importlib.util.spec_from_file_location("_tests_run", TESTS / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_RUN = _start_commands()
 
 # How a reader (or CI) starts each shared service on this machine kind, or with Docker.
 HOW_TO_START = {
-    "Redis": (
-        'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" '
-        "--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log"
-        "   (or: docker compose up -d redis)"
-    ),
-    "RabbitMQ": (
-        "rabbitmq-server -detached && rabbitmqctl wait "
-        "/var/lib/rabbitmq/mnesia/rabbit@$(hostname -s).pid --timeout 60"
-        "   (or: docker compose up -d rabbitmq)"
-    ),
+    "Redis": f"{_RUN.REDIS_START}   (or: docker compose up -d redis)",
+    "RabbitMQ": f"{_RUN.RABBITMQ_START} && {_RUN.RABBITMQ_WAIT}   (or: docker compose up -d rabbitmq)",
     "Bugsink": "python3 tests/run.py   (creates .venv-bugsink; or: docker compose up -d bugsink)",
 }
 
@@ -29,6 +35,10 @@ class ServiceUnavailable(RuntimeError):
         self.service, self.url = service, url
         how = how or HOW_TO_START.get(service, "see README.md")
         super().__init__(f"{service} is not reachable at {url}: {detail}\n  start it with: {how}")
+
+
+class ProcessExited(RuntimeError):
+    """A child process died while we waited for it: no point in waiting longer."""
 
 
 def host_port(url: str, default_port: int) -> tuple[str, int]:
@@ -43,29 +53,3 @@ def require_port(service: str, url: str, default_port: int, timeout: float = 3.0
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError as exc:
         raise ServiceUnavailable(service, url, f"{type(exc).__name__}: {exc}") from None
-
-
-class ProcessExited(RuntimeError):
-    """A child process died while we waited for it: no point in waiting longer."""
-
-
-def wait_until(check, *, timeout: float, interval: float = 0.05, what: str = "condition"):
-    """Poll `check()` until it returns a truthy value; raise TimeoutError naming `what`.
-
-    Other exceptions from `check()` count as "not yet", except ServiceUnavailable and ProcessExited,
-    which end the wait at once.
-    """
-    deadline = time.monotonic() + timeout
-    last_exc: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            value = check()
-        except (ServiceUnavailable, ProcessExited):
-            raise
-        except Exception as exc:  # noqa: BLE001 - keep polling, report the last failure
-            last_exc = exc
-        else:
-            if value:
-                return value
-        time.sleep(interval)
-    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}" + (f" (last error: {last_exc})" if last_exc else ""))

@@ -12,7 +12,7 @@ import threading
 import urllib.parse
 from dataclasses import dataclass, field
 
-from .errors import wait_until
+from .procs import eventually
 
 
 @dataclass
@@ -75,7 +75,7 @@ class HttpReceiver:
         return [r for r in self.requests if r.path.split("?")[0] == path]
 
     def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[Received]:
-        wait_until(lambda: len(self.requests) >= count, timeout=timeout, what=f"{count} request(s) at {self.url}")
+        eventually(lambda: len(self.requests) >= count, timeout, what=f"{count} request(s) at {self.url}")
         return self.requests
 
     def __enter__(self) -> HttpReceiver:

@@ -1,18 +1,52 @@
-"""Child processes the tests start: free ports, log files, and a guaranteed stop."""
+"""Child processes the tests start (free ports, log files, a guaranteed stop), their environment, and `eventually`,
+the one way the tests wait for something."""
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
-from .errors import ProcessExited, wait_until
+from .errors import ProcessExited, ServiceUnavailable
 
+T = TypeVar("T")
 _RUNNING: set[subprocess.Popen] = set()
+
+
+def eventually(check: Callable[[], T], timeout: float, *, interval: float = 0.1, what: str = "") -> T:
+    """Call `check()` until it passes; return what it returned.
+
+    It passes when it raises nothing and returns None (an assert-style check) or a truthy value (a
+    predicate, or what was waited for: `eventually(lambda: bugsink.all_events(p), 10)`). It runs at
+    least once, even with `timeout=0`. When time is up the last failure is raised again as it was, so
+    an AssertionError keeps pytest's rewritten message with its values; a check that only returned
+    something falsy raises AssertionError naming `what`. ServiceUnavailable and ProcessExited end the
+    wait at once: nothing will come from a dead process.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = check()
+        except (ServiceUnavailable, ProcessExited):
+            raise
+        except Exception as exc:
+            if time.monotonic() >= deadline:
+                exc.add_note(f"still failing after {timeout:g} s{': ' + what if what else ''}")
+                raise
+        else:
+            if value is None or value:
+                return value
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"still {value!r} after {timeout:g} s: {what or check}")
+        time.sleep(interval)
 
 
 def free_port() -> int:
@@ -21,13 +55,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_pair(offset: int = 10000) -> int:
+    """A free port P whose companion P + offset is free too (a Redis cluster node's bus port)."""
+    for _ in range(200):
+        port = random.randint(20000, 65535 - offset)
+        try:
+            with socket.socket() as a, socket.socket() as b:
+                a.bind(("127.0.0.1", port))
+                b.bind(("127.0.0.1", port + offset))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError(f"no free port pair (P, P + {offset})")
+
+
+def child_env(cwd: Path, env: dict, pythonpath: Path | None = None) -> dict:
+    """The environment of a child the tests start: ours, plus `env`, with `pythonpath` (default: the child's
+    folder, where its app module is) in front of any PYTHONPATH `env` sets (e.g. a claim's variant modules)."""
+    path = [str(pythonpath or cwd), env.get("PYTHONPATH", "")]
+    return {**os.environ, **env, "PYTHONPATH": os.pathsep.join(p for p in path if p)}
+
+
 def spawn(args: list[str], *, log: Path, cwd: Path | None = None, env: dict | None = None) -> subprocess.Popen:
     """Start `args` in its own process group, output to `log`; it is killed at interpreter exit at the latest."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
-        proc = subprocess.Popen(
-            args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-        )
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
     _RUNNING.add(proc)
     return proc
 
@@ -35,22 +89,30 @@ def spawn(args: list[str], *, log: Path, cwd: Path | None = None, env: dict | No
 def stop(proc: subprocess.Popen, *, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int:
     """Send `sig` to the process group, wait, then SIGKILL whatever is left. Returns the exit code."""
     if proc.poll() is None:
-        _signal_group(proc, sig)
+        signal_group(proc, sig)
         try:
             proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            _signal_group(proc, signal.SIGKILL)
+            signal_group(proc, signal.SIGKILL)
             proc.wait(5)
-    _signal_group(proc, signal.SIGKILL)  # leftovers in the group (e.g. pool children)
+    signal_group(proc, signal.SIGKILL)  # leftovers in the group (e.g. pool children)
     _RUNNING.discard(proc)
     return proc.returncode
 
 
-def _signal_group(proc: subprocess.Popen, sig: int) -> None:
-    try:
+def stop_all(procs: Iterable[subprocess.Popen], *, timeout: float = 10.0) -> None:
+    """Stop several at once: SIGTERM to all first (a Celery warm shutdown takes ~2 s each), then wait for each."""
+    procs = [p for p in procs if p is not None]
+    for proc in procs:
+        if proc.poll() is None:
+            signal_group(proc, signal.SIGTERM)
+    for proc in procs:
+        stop(proc, timeout=timeout)
+
+
+def signal_group(proc: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def wait_ready(proc: subprocess.Popen, log: Path, ready: Callable[[], bool], *, what: str, timeout: float) -> None:
@@ -63,13 +125,13 @@ def wait_ready(proc: subprocess.Popen, log: Path, ready: Callable[[], bool], *, 
         return ready()
 
     try:
-        wait_until(check, timeout=timeout, interval=0.1, what=what)
-    except TimeoutError as exc:
-        stop(proc)
-        raise RuntimeError(f"{exc}\n{tail(log)}") from None
+        eventually(check, timeout, what=what)
     except ProcessExited:
         stop(proc)
         raise
+    except Exception as exc:
+        stop(proc)
+        raise RuntimeError(f"timed out after {timeout:g} s waiting for {what} ({exc})\n{tail(log)}") from None
 
 
 def tail(path: Path, lines: int = 30) -> str:
@@ -77,6 +139,19 @@ def tail(path: Path, lines: int = 30) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except FileNotFoundError:
         return "(no log)"
+
+
+def child_pids(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (e.g. the prefork pool of a Celery worker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 @atexit.register

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from .errors import wait_until
 from .generations import DEFAULT_RABBITMQ, Build, ensure_epmd
+from .procs import eventually
 from .rabbitmq_node import RabbitNode
 
 
@@ -40,7 +40,7 @@ class RabbitCluster:
         return sorted(json.loads(self.nodes[via].ctl("cluster_status", "--formatter", "json"))["running_nodes"])
 
     def wait_running(self, count: int, *, via: int = 0, timeout: float = 90) -> list[str]:
-        return wait_until(lambda: (nodes := self.running_nodes(via)) and len(nodes) == count and nodes,
+        return eventually(lambda: (nodes := self.running_nodes(via)) and len(nodes) == count and nodes,
                           timeout=timeout, interval=0.5, what=f"{count} running nodes in the {self.build.label} cluster")  # fmt: skip
 
     def kill9(self, index: int) -> RabbitNode:

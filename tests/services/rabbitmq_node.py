@@ -17,9 +17,10 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .errors import ServiceUnavailable, wait_until
+from .errors import ServiceUnavailable
 from .generations import DEFAULT_RABBITMQ, Build, ensure_epmd, processes_marked
-from .procs import free_port, tail
+from .procs import eventually, free_port, tail
+from .rabbitmq import ManagementApi, Vhost
 from .roots import end_processes
 
 
@@ -82,6 +83,14 @@ class RabbitNode:
     def management_url(self) -> str:
         return f"http://127.0.0.1:{self.management_port}"
 
+    def api(self) -> ManagementApi:
+        """Its HTTP API (needs `management=True`); `api().url` is what snippets read as RABBITMQ_API_URL."""
+        return ManagementApi(f"http://guest:guest@127.0.0.1:{self.management_port}")
+
+    def vhost(self, prefix: str = "snippet") -> Vhost:
+        """A fresh vhost on this node (a context manager: made on enter, deleted with its queues on exit)."""
+        return Vhost(prefix, amqp=f"amqp://guest:guest@127.0.0.1:{self.port}/", api=self.api(), node=self.name)
+
     @property
     def pidfile(self) -> Path:
         return self.dir / "node.pid"
@@ -133,7 +142,7 @@ class RabbitNode:
         """Crash the node (no shutdown), then wait until its pid is gone."""
         pid = int(self.pidfile.read_text().strip())
         os.kill(pid, signal.SIGKILL)
-        wait_until(lambda: not Path(f"/proc/{pid}").exists(), timeout=10, what="killed RabbitMQ node to exit")
+        eventually(lambda: not Path(f"/proc/{pid}").exists(), 10, what="killed RabbitMQ node to exit")
 
     def restart(self) -> None:
         """Stop the whole node (its Erlang VM, like `docker compose restart`), keep its data dir, start it again."""

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import redis
 
-from .errors import ServiceUnavailable, wait_until
+from .errors import ServiceUnavailable
 from .generations import DEFAULT_REDIS, Build
-from .procs import free_port, spawn, stop, tail
+from .procs import eventually, free_port, spawn, stop, tail
 from .redis_server import RedisServer
 
 SERVICE = "guide"  # the name the sentinels monitor the primary under
@@ -46,7 +46,7 @@ class RedisSentinels:
     def start(self) -> RedisSentinels:
         self.primary.start()
         self.replica.start()
-        wait_until(lambda: self.replica.client().info("replication")["master_link_status"] == "up", timeout=30, interval=0.1,
+        eventually(lambda: self.replica.client().info("replication")["master_link_status"] == "up", timeout=30, interval=0.1,
                    what=f"{self.build.label} replica in sync with its primary")  # fmt: skip
         for index, port in enumerate(self.sentinel_ports):
             folder = self.dir / f"sentinel-{index}"
@@ -70,7 +70,7 @@ class RedisSentinels:
                 return (len(client.execute_command("SENTINEL", "SENTINELS", SERVICE)) == others
                         and len(client.execute_command("SENTINEL", "REPLICAS", SERVICE)) == 1)  # fmt: skip
 
-            wait_until(knows_everyone, timeout=60, interval=0.2, what=f"{self.build.label} sentinel {index} to see the others")
+            eventually(knows_everyone, timeout=60, interval=0.2, what=f"{self.build.label} sentinel {index} to see the others")
         return self
 
     def kill9_primary(self) -> None:
@@ -78,7 +78,7 @@ class RedisSentinels:
 
     def wait_failover(self, timeout: float = 60) -> tuple[str, int]:
         """The new primary's address once the sentinels have promoted the replica."""
-        return wait_until(lambda: (addr := self.primary_address()) and addr[1] == self.replica.port and addr,
+        return eventually(lambda: (addr := self.primary_address()) and addr[1] == self.replica.port and addr,
                           timeout=timeout, interval=0.2, what=f"{self.build.label} sentinels to promote the replica")  # fmt: skip
 
     def stop(self) -> None:

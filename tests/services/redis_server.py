@@ -8,9 +8,9 @@ from pathlib import Path
 
 import redis
 
-from .errors import ServiceUnavailable, wait_until
+from .errors import ServiceUnavailable
 from .generations import DEFAULT_REDIS, Build
-from .procs import free_port, spawn, stop, tail
+from .procs import eventually, free_port, spawn, stop, tail
 
 
 class RedisServer:
@@ -50,9 +50,11 @@ class RedisServer:
             return self.client().ping()
 
         try:
-            wait_until(pong, timeout=timeout, what=f"private {self.build.server} on port {self.port}")
-        except TimeoutError as exc:
-            raise ServiceUnavailable(self.build.service, self.url, f"{exc}\n{tail(self.log)}") from None
+            eventually(pong, timeout, interval=0.05, what=f"private {self.build.server} on port {self.port}")
+        except ServiceUnavailable:
+            raise
+        except Exception as exc:  # still not answering when time ran out
+            raise ServiceUnavailable(self.build.service, self.url, f"{exc!r}\n{tail(self.log)}") from None
 
     def stop(self) -> None:
         if self.proc:

@@ -8,8 +8,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from .errors import wait_until
-from .procs import free_port
+from .procs import eventually, free_port
 
 
 class _Inbox:
@@ -38,7 +37,7 @@ class SmtpServer:
         return self._inbox.messages
 
     def wait_for(self, count: int = 1, timeout: float = 15.0) -> list[EmailMessage]:
-        wait_until(lambda: len(self.messages) >= count, timeout=timeout, what=f"{count} email(s) at {self.url}")
+        eventually(lambda: len(self.messages) >= count, timeout, what=f"{count} email(s) at {self.url}")
         return self.messages
 
     def __enter__(self) -> SmtpServer:

@@ -1,34 +1,41 @@
 """What a snippet needs around it, declared in one place per tool.
 
-Each module here defines `SETUPS = {key: [factory, ...]}`. A key is a snippet path relative to
-`snippets/` ("celery/first_app_call.py") or a folder prefix ending in "/" ("sentry/") that applies to
-every snippet below it. A factory takes the `SnippetContext` and returns a context manager: code
-before its `yield` runs before the snippet (start a worker, create a project, set env), code after
-it runs after the snippet and asserts what the snippet left behind (an event stored, a key set).
-Folder entries are entered before file entries, in module order.
+Each module here defines `SETUPS = {key: [setup, ...]}` as one dict literal. A key is a snippet path
+relative to `snippets/` ("celery/calling_states.py") or a folder ending in "/" ("sentry/") that
+applies to every snippet below it; tests/test_harness.py checks that every key names a snippet.
+A setup takes the `SnippetContext` (tests/harness.py) and returns a context manager: code before its
+`yield` runs before the snippet (start a worker, create a project, set env), code after it runs
+after the snippet and asserts what the snippet left behind (an event stored, a queue's count).
+
+Order: folder entries first (shortest folder first), then the file's own entries in list order, so
+a setup may use what an earlier one put on the context (`ctx.receiver`, `ctx.smtp`, `ctx.node`).
+The shared vocabulary is in setups/common.py; the modules per tool add what only their tool needs.
 """
 
 from __future__ import annotations
 
+import functools
 import pkgutil
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from importlib import import_module
 
-Factory = Callable[..., AbstractContextManager]
+Setup = Callable[..., AbstractContextManager]
 
 
-def registry() -> dict[str, list[Factory]]:
-    merged: dict[str, list[Factory]] = {}
+@functools.cache
+def registry() -> dict[str, tuple[Setup, ...]]:
+    merged: dict[str, tuple[Setup, ...]] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = import_module(f"{__name__}.{info.name}")
-        for key, factories in getattr(module, "SETUPS", {}).items():
-            merged.setdefault(key, []).extend(factories)
+        for key, setups in getattr(module, "SETUPS", {}).items():
+            assert key not in merged, f"{key!r} has setups in two modules (one list per snippet)"
+            merged[key] = tuple(setups)
     return merged
 
 
-def factories_for(rel: str) -> list[Factory]:
-    """Folder entries first (shortest prefix first), then the file's own entries."""
+def factories_for(rel: str) -> list[Setup]:
+    """Folder entries first (shortest folder first), then the file's own entries."""
     reg = registry()
     folders = sorted((k for k in reg if k.endswith("/") and rel.startswith(k)), key=len)
-    return [f for k in folders for f in reg[k]] + reg.get(rel, [])
+    return [s for k in folders for s in reg[k]] + list(reg.get(rel, ()))

@@ -1,0 +1,97 @@
+"""Users, vhosts, permissions and the guest account, on private nodes.
+
+- The rabbitmqctl commands docs/rabbitmq/security.md shows (the CLI tab) are run verbatim (with `-n NODE`)
+  and give the user exactly the rights the page claims.
+- guest is refused from a non-loopback address on a node with default settings (the TLS node keeps
+  `loopback_users` at its default), and accepted from 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import ssl
+
+import pika
+import pytest
+from services.paths import DOCS
+from services.procs import eventually
+from services.rabbitmq import ManagementApi
+
+pytestmark = pytest.mark.page("rabbitmq/security.md")
+
+PAGE = DOCS / "rabbitmq" / "security.md"
+CLI = [
+    "rabbitmqctl add_vhost orders",
+    "rabbitmqctl add_user orders-app 'change-me'",
+    "rabbitmqctl set_permissions -p orders orders-app '^$' '^orders$' '^orders\\.work$'",
+]
+
+
+@pytest.mark.slow
+def test_rabbitmqctl_commands_on_the_page_limit_the_user(rabbit_node):
+    page = PAGE.read_text()
+    for command in CLI:
+        assert f"$ {command}\n" in page, f"security.md should show: $ {command}"
+    try:
+        for command in CLI:
+            rabbit_node.ctl(*shlex.split(command)[1:])
+        # the admin (the API grants this itself)
+        rabbit_node.ctl("set_permissions", "-p", "orders", "guest", ".*", ".*", ".*")
+        api = rabbit_node.api()  # the admin's topology, as in security_1_app_user.py
+        api.request("PUT", "/api/exchanges/orders/orders", {"type": "direct", "durable": True})
+        api.request("PUT", "/api/queues/orders/orders.work", {"durable": True})
+        api.request("POST", "/api/bindings/orders/e/orders/q/orders.work", {"routing_key": "new"})
+
+        url = f"amqp://orders-app:change-me@127.0.0.1:{rabbit_node.port}/orders"
+        with pika.BlockingConnection(pika.URLParameters(url)) as connection:
+            channel = connection.channel()
+            channel.confirm_delivery()
+            channel.basic_publish("orders", "new", b"ok")  # write: allowed
+            assert channel.basic_get("orders.work", auto_ack=True)[2] == b"ok"  # read: allowed
+            with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+                connection.channel().queue_declare("orders.mine")  # configure: refused
+            assert refused.value.reply_code == 403 and "ACCESS_REFUSED" in refused.value.reply_text
+            # a passive declare needs no configure permission: it only checks the queue exists
+            assert connection.channel().queue_declare("orders.work", passive=True).method.message_count == 0
+
+        # no tags: the user cannot use the management API (nor the UI, which is a client of it)
+        as_app = ManagementApi(f"http://orders-app:change-me@127.0.0.1:{rabbit_node.management_port}")
+        assert as_app.request("GET", "/api/overview", check=False).status_code == 401
+    finally:
+        rabbit_node.ctl("delete_vhost", "orders")
+        rabbit_node.ctl("delete_user", "orders-app")
+
+
+def _non_loopback_ipv4() -> str | None:
+    for *_, sockaddr in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+        if not sockaddr[0].startswith("127."):
+            return sockaddr[0]
+    try:  # no DNS entry for the host name: ask the routing table (no packet is sent)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            address = probe.getsockname()[0]
+            return None if address.startswith("127.") else address
+    except OSError:
+        return None
+
+
+def test_guest_can_only_log_in_from_localhost(rabbit_tls):
+    address = _non_loopback_ipv4()
+    if address is None:
+        pytest.skip("this machine has no non-loopback IPv4 address")
+    context = ssl.create_default_context(cafile=str(rabbit_tls.certs.ca))
+    context.check_hostname = False  # the certificate names localhost; this test is about the login
+
+    def connect(host: str):
+        params = pika.URLParameters(f"amqps://guest:guest@{host}:{rabbit_tls.node.ssl_port}/%2F")
+        params.ssl_options = pika.SSLOptions(context)
+        return pika.BlockingConnection(params)
+
+    with pytest.raises(pika.exceptions.ProbableAuthenticationError) as refused:
+        connect(address)
+    assert "(403) 'ACCESS_REFUSED - Login was refused" in str(refused.value.args[0])
+    eventually(lambda: "can only connect via localhost" in rabbit_tls.node.log.read_text(), 10,
+               what="the broker to log why")
+    with connect("127.0.0.1") as connection:
+        assert connection.is_open

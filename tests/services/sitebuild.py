@@ -1,0 +1,46 @@
+"""Build the site the way readers and CI do, and read what the build produced."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .paths import DOCS, ROOT
+
+SNIPPET_REF = re.compile(r'--8<--\s+"([^"]+)"')
+CODE_BLOCK = re.compile(r'<div class="language-([\w-]+) highlight">(.*?)</code></pre></div>', re.S)
+TAG = re.compile(r"<[^>]+>")
+FILENAME = re.compile(r'<span class="filename">.*?</span>', re.S)
+
+
+def build_site(out: Path, config: Path = ROOT / "mkdocs.yml", cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(out)]
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def snippet_refs(docs: Path = DOCS) -> dict[str, list[str]]:
+    """{snippet path (relative to snippets/): [pages that include it]} from `--8<-- "path[:section]"` lines."""
+    refs: dict[str, list[str]] = {}
+    for page in sorted(docs.rglob("*.md")):
+        for ref in SNIPPET_REF.findall(page.read_text()):
+            path = re.sub(r":[\w-]+$|:\d+(:\d+)?$", "", ref)
+            refs.setdefault(path, []).append(page.relative_to(docs).as_posix())
+    return refs
+
+
+def code_blocks(page_html: str) -> list[tuple[str, str]]:
+    """(language, text) of every highlighted block of a built page, as a reader would copy-and-see it."""
+    blocks = []
+    for lang, body in CODE_BLOCK.findall(page_html):
+        body = FILENAME.sub("", body)
+        blocks.append((lang, html.unescape(TAG.sub("", body))))
+    return blocks
+
+
+def built_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
