@@ -24,9 +24,12 @@ class ClusterPublisher:
         self.tries = 0  # connection attempts, over the nodes in turn
         self.failed = 0  # publishes that raised: maybe stored, not confirmed
         self.errors = []  # what each failure said
+        self.connection = None
         self.connect()
 
     def connect(self):
+        if self.connection and self.connection.is_open:
+            self.connection.close()  # e.g. after a nack: start afresh
         for _ in self.urls:
             self.node = self.tries % len(self.urls)  # 0, 1, 2, 0, ...
             self.tries += 1
