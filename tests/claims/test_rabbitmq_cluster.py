@@ -45,11 +45,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # both clusters are b
 CLASSIC = "guide.ha.invoices"
 PERSISTENT = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent)
 # What publisher A (on the killed node) can see, as ClusterPublisher records it; anything else is counted as "other".
-A_ERRORS = (
-    "StreamLostError: Stream connection lost: ConnectionResetError(104, 'Connection reset by peer')",
-    "NackError: 0 message(s) NACKed",
-    "connect: AMQPConnectionError",  # trying the killed node again, in turn
-)
+A_ERRORS = {  # by the short name the table uses
+    "connection lost": "StreamLostError: Stream connection lost: ConnectionResetError(104, 'Connection reset by peer')",
+    "nacked": "NackError: 0 message(s) NACKed",
+    "connect refused": "connect: AMQPConnectionError",  # trying the killed node again, in turn
+}
 PROBES = ("passive declare", "declare", "publish (confirm)", "publish (confirm, mandatory)", "basic_get", "basic_consume")
 
 
@@ -281,19 +281,19 @@ def results_table(outcomes: dict[str, Outcome]) -> str:
 
     def raised(text: str | None):
         """How many of publisher A's errors were `text` (None: any other)."""
-        return lambda o: str(sum(1 for e in o.publishers[a].errors if (e == text if text else e not in A_ERRORS)))
+        return lambda o: str(sum(1 for e in o.publishers[a].errors if (e == text if text else e not in A_ERRORS.values())))
 
     def probe_cell(what):
-        return lambda o: f"`{o.cluster.documented(o.probes[what][0])}` after {o.probes[what][1]:.2f} s"
+        return lambda o: f"{short(o.probes[what][0])} after {o.probes[what][1]:.2f} s"
 
     a, b = 0, 1
     lines = [
         "| Measured (one run each) | " + " | ".join(build.label for build in RABBITMQ_BUILDS) + " |",
         "|---|" + "---|" * len(runs),
-        row("Leader of `guide.ha.orders` before / after the kill",
-            lambda o: f"{o.leader_before} / {'a surviving node' if o.leader_after != o.leader_before else o.leader_after}"),
+        row("Leader of `guide.ha.orders` before → after the kill",
+            lambda o: f"{node_number(o.leader_before)} → {node_number(o.leader_after)}"),
         row("Publisher A (node 1): failed attempts", lambda o: str(len(failed(o.publishers[a])))),
-        *(row(f"↳ `{text}`", raised(text)) for text in A_ERRORS),
+        *(row(f"↳ *{name}*", raised(text)) for name, text in A_ERRORS.items()),
         row("↳ any other error", raised(None)),
         row("↳ went on through", lambda o: o.publishers[a].reconnected_to or "-"),
         row("↳ longest time without a confirm", lambda o: f"{gap(o.publishers[a], o):.2f} s"),
@@ -304,11 +304,32 @@ def results_table(outcomes: dict[str, Outcome]) -> str:
             lambda o: str(len(set().union(*(p.confirmed for p in o.publishers)) - set(o.stored)))),
         row("Stored twice (a failed publish that was stored, then published again)",
             lambda o: str(sum(1 for n in o.stored.values() if n > 1))),
-        *(row(f"Classic queue on node 1, node 1 down: {what}", probe_cell(what)) for what in PROBES),
+        *(row(f"Classic queue, node 1 down: {what}", probe_cell(what)) for what in PROBES),
         row("Classic queue answered again after the restart command", lambda o: f"{o.classic_back_after:.1f} s"),
-        row("Classic queue's messages after the restart", lambda o: f"{len(o.classic_after)} (5 published before the kill)"),
+        row("Classic queue's messages after the restart", lambda o: f"{len(o.classic_after)} (5 from before the kill)"),
     ]  # fmt: skip
-    return "\n".join(lines)
+    texts = [f"- *{name}*: `{text}`" for name, text in A_ERRORS.items()]
+    for o in runs:
+        by_text: dict[str, list[str]] = {}
+        for what in PROBES:
+            by_text.setdefault(o.cluster.documented(o.probes[what][0]), []).append(what)
+        texts += [f"- {o.cluster.build.label}, {', '.join(whats)}: `{text}`" for text, whats in by_text.items()
+                  if text != "confirmed"]  # fmt: skip
+    return "\n".join([*lines, "", "The errors, as `type: str(exception)`:", "", *texts])
+
+
+def node_number(name: str) -> str:
+    """rabbit-2@localhost -> node 2"""
+    return "node " + name.split("@")[0].rsplit("-", 1)[1]
+
+
+def short(result: str) -> str:
+    """A probe's result as the table shows it (the full texts are listed below the table)."""
+    for prefix, shown in (("ChannelClosedByBroker: (404", "`404 NOT_FOUND`"), ("NackError", "nacked"),
+                          ("UnroutableError", "returned as unroutable"), ("confirmed", "**confirmed**")):
+        if result.startswith(prefix):
+            return shown
+    return f"`{result}`"
 
 
 def test_results_on_the_page(outcomes, request):
