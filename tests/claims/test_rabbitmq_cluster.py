@@ -34,13 +34,12 @@ from dataclasses import dataclass, field
 
 import pika
 import pytest
-from fixtures.replicated_fixtures import DocumentedCluster, load_snippet
-from harness import SNIPPETS
-from page_results import results_checker
-from services.errors import wait_until
 from services.generations import RABBITMQ_BUILDS
+from services.procs import eventually
+from services.replicated import DocumentedCluster, import_snippet
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # both clusters are built by the first test
+pytestmark = [pytest.mark.slow, pytest.mark.page("rabbitmq/scaling.md"),
+              pytest.mark.timeout(600)]  # both clusters are built by the first test
 
 CLASSIC = "guide.ha.invoices"
 PERSISTENT = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent)
@@ -148,7 +147,7 @@ def run_kill(cluster: DocumentedCluster, quorum_done: threading.Event) -> Outcom
 
 
 def _run_kill(cluster: DocumentedCluster, quorum_done: threading.Event) -> Outcome:
-    client = load_snippet("rabbitmq/cluster_quorum_publish.py")
+    client = import_snippet("rabbitmq/cluster_quorum_publish.py")
     outcome = Outcome(cluster)
     node1, node2 = cluster.nodes[0], cluster.nodes[1]
     with pika.BlockingConnection(pika.URLParameters(node1.url)) as connection:
@@ -191,7 +190,7 @@ def _run_kill(cluster: DocumentedCluster, quorum_done: threading.Event) -> Outco
     cluster.restart(0)
     check = pika.BlockingConnection(pika.URLParameters(node2.url))
     try:
-        wait_until(lambda: check.channel().queue_declare(CLASSIC, passive=True), timeout=120, interval=0.2,
+        eventually(lambda: check.channel().queue_declare(CLASSIC, passive=True), 120, interval=0.2,
                    what=f"{CLASSIC} back on {cluster.build.label}")  # fmt: skip
     finally:
         check.close()
@@ -332,7 +331,7 @@ def short(result: str) -> str:
     return f"`{result}`"
 
 
-def test_results_on_the_page(outcomes, request):
+def test_results_on_the_page(outcomes, results):
     table = results_table(outcomes)
     print(table)
-    results_checker(request, SNIPPETS / "rabbitmq" / "results")("cluster_failover.md", table, vary=True)
+    results("rabbitmq/cluster_failover.md", table, vary=True)

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 
 import pytest
 import redis
-from fixtures.replicated_fixtures import DocumentedSentinels, load_snippet
-from services.errors import wait_until
 from services.generations import REDIS_BUILDS, Build
+from services.procs import eventually
+from services.replicated import DocumentedSentinels, import_snippet
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.page("redis/memory-scaling.md")]
 
 APP_PAUSE = 0.01  # between two app writes
 BURST, BURST_BYTES = 200, 100_000  # acknowledged without WAIT while the replica stalls
@@ -99,7 +99,7 @@ def set_and_wait(primary: redis.Redis, key: str, timeout_ms: int) -> int:
 
 
 def run_failover(build: Build, tmp_path) -> Failover:
-    client = load_snippet("redis/sentinel_client.py")
+    client = import_snippet("redis/sentinel_client.py")
     outcome = Failover(build)
     with DocumentedSentinels(tmp_path, build) as setup:
         outcome.replica_port = setup.replica.port
@@ -154,8 +154,8 @@ def wait_promoted(setup: DocumentedSentinels, timeout: float = 60) -> float:
         except redis.exceptions.RedisError:
             return False
 
-    return wait_until(lambda: next((time.monotonic() for i in range(len(setup.sentinel_ports)) if named(i)), None),
-                      timeout=timeout, interval=0.05, what=f"{setup.build.label} sentinels to promote the replica")  # fmt: skip
+    return eventually(lambda: next((time.monotonic() for i in range(len(setup.sentinel_ports)) if named(i)), False),
+                      timeout, interval=0.05, what=f"{setup.build.label} sentinels to promote the replica")  # fmt: skip
 
 
 def _settled(outcome: Failover) -> bool:
@@ -240,10 +240,10 @@ def results_table(failovers: dict[str, Failover]) -> str:
     return "\n".join([*lines, "", "The errors, as the app printed them (`type: str(exception)`):", "", *texts])
 
 
-def test_results_on_the_page(failovers, redis_outcome):
+def test_results_on_the_page(failovers, results):
     table = results_table(failovers)
     print(table)
     for outcome in failovers.values():
         print(outcome.build, {text: n for text, n in outcome.errors.items() if text not in KNOWN_ERRORS.values()})
-    redis_outcome("sentinel_failover.md", table, vary=True)
+    results("redis/sentinel_failover.md", table, vary=True)
 
