@@ -51,14 +51,7 @@ class RedisSentinels:
         for index, port in enumerate(self.sentinel_ports):
             folder = self.dir / f"sentinel-{index}"
             folder.mkdir(parents=True, exist_ok=True)
-            conf = folder / "sentinel.conf"  # sentinel rewrites it: one file each
-            conf.write_text(
-                f"port {port}\nbind 127.0.0.1\ndir {folder}\n"
-                f"sentinel monitor {SERVICE} 127.0.0.1 {self.primary.port} {self.quorum}\n"
-                f"sentinel down-after-milliseconds {SERVICE} {self.down_after_ms}\n"
-                f"sentinel failover-timeout {SERVICE} 10000\n"
-            )
-            self.procs.append(spawn(self.build.server_argv(str(conf), "--sentinel"), log=folder / "sentinel.log", cwd=folder))
+            self.procs.append(self.spawn_sentinel(index, port, folder))
         others = len(self.sentinel_ports) - 1
         for index, proc in enumerate(self.procs):
 
@@ -72,6 +65,17 @@ class RedisSentinels:
 
             eventually(knows_everyone, timeout=60, interval=0.2, what=f"{self.build.label} sentinel {index} to see the others")
         return self
+
+    def spawn_sentinel(self, index: int, port: int, folder: Path):
+        """Start sentinel `index` on `port`, its log in `folder`/sentinel.log."""
+        conf = folder / "sentinel.conf"  # sentinel rewrites it: one file each
+        conf.write_text(
+            f"port {port}\nbind 127.0.0.1\ndir {folder}\n"
+            f"sentinel monitor {SERVICE} 127.0.0.1 {self.primary.port} {self.quorum}\n"
+            f"sentinel down-after-milliseconds {SERVICE} {self.down_after_ms}\n"
+            f"sentinel failover-timeout {SERVICE} 10000\n"
+        )
+        return spawn(self.build.server_argv(str(conf), "--sentinel"), log=folder / "sentinel.log", cwd=folder)
 
     def kill9_primary(self) -> None:
         self.primary.kill9()
