@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import httpx
@@ -133,17 +134,18 @@ def large_message(build, channel, rabbitmq_error) -> str:
 
 def classic_queue_storage(node: RabbitNode, channel) -> str:
     """Which storage format the queue's files on disk have (CQv1: journal.jif and *.idx; CQv2: *.qi and *.qs)."""
+    queue = f"guide.cq.v1.{uuid.uuid4().hex[:8]}"  # a deleted queue's folder may linger a moment
     channel.confirm_delivery()
-    channel.queue_declare("guide.cq.v1", durable=True, arguments={"x-queue-version": 1})
-    channel.basic_publish("", "guide.cq.v1", b"x" * 100, pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent))
+    channel.queue_declare(queue, durable=True, arguments={"x-queue-version": 1})
+    channel.basic_publish("", queue, b"x" * 100, pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent))
 
     def index_files() -> set[str]:
-        [queue_dir] = [p.parent for p in node.dir.glob("mnesia/**/queues/*/.queue_name") if "guide.cq.v1" in p.read_text()]
+        [queue_dir] = [p.parent for p in node.dir.glob("mnesia/**/queues/*/.queue_name") if f"QUEUE: {queue}\n" in p.read_text()]
         names = {path.name for path in queue_dir.iterdir()}
         return names if any(name.endswith((".jif", ".idx", ".qi")) for name in names) else set()
 
     files = wait_until(index_files, timeout=30, interval=0.2, what="the queue's index files")
-    channel.queue_delete("guide.cq.v1")
+    channel.queue_delete(queue)
     if "journal.jif" in files or any(name.endswith(".idx") for name in files):
         return "stored as CQv1 (its files: `journal.jif`, `*.idx`)"
     assert any(name.endswith(".qi") for name in files), files
@@ -168,22 +170,28 @@ def test_what_differs_between_rabbitmq_4_0_and_3_10(build, build_node, rabbitmq_
     connection = pika.BlockingConnection(pika.URLParameters(node.url))
     channel = connection.channel()
     channel.confirm_delivery()
+    # key -> (what the test did, what it saw); some keys also name a one-line file a topic page includes
     rows = {
-        "A poison message in a quorum queue without `x-delivery-limit`, rejected with `requeue=True` each time": delivery_limit(channel),
-        "`rabbitmqctl set_policy ha-all '^ha\\.' '{\"ha-mode\":\"all\"}'` (classic queue mirroring)": ha_mode_policy(node, rabbitmq_error),
-        "A non-durable, non-exclusive queue: `queue_declare(name, durable=False)`": transient_queue(node, channel, rabbitmq_error),
-    }
+        "delivery_limit": ("A poison message in a quorum queue without `x-delivery-limit`, rejected with `requeue=True` each time",
+                           delivery_limit(channel)),
+        "ha_mode": ("`rabbitmqctl set_policy ha-all '^ha\\.' '{\"ha-mode\":\"all\"}'` (classic queue mirroring)",
+                    ha_mode_policy(node, rabbitmq_error)),
+        "transient_queue": ("A non-durable, non-exclusive queue: `queue_declare(name, durable=False)`",
+                            transient_queue(node, channel, rabbitmq_error)),
+    }  # fmt: skip
     connection = pika.BlockingConnection(pika.URLParameters(node.url))
     channel = connection.channel()
     channel.confirm_delivery()
     rows |= {
-        "The AMQP 1.0 protocol header sent to the AMQP port": amqp_1_0_header(node),
-        "A message of 16 MiB + 1 byte, publisher confirms on": large_message(build, channel, rabbitmq_error),
-        "A classic queue declared with `x-queue-version: 1`": classic_queue_storage(node, connection.channel()),
-        "A quorum queue: 6 messages at priority 0, then 6 at priority 9, read back": quorum_priorities(connection.channel()),
-    }
+        "amqp_1_0": ("The AMQP 1.0 protocol header sent to the AMQP port", amqp_1_0_header(node)),
+        "message_size": ("A message of 16 MiB + 1 byte, publisher confirms on", large_message(build, channel, rabbitmq_error)),
+        "queue_version": ("A classic queue declared with `x-queue-version: 1`", classic_queue_storage(node, connection.channel())),
+        "priorities": ("A quorum queue: 6 messages at priority 0, then 6 at priority 9, read back", quorum_priorities(connection.channel())),
+    }  # fmt: skip
     connection.close()
-    lines = [f"| What the test did | {build.label} ({build.version}) |", "|---|---|", *(f"| {what} | {seen} |" for what, seen in rows.items())]
+    lines = [f"| What the test did | {build.label} ({build.version}) |", "|---|---|", *(f"| {what} | {seen} |" for what, seen in rows.values())]
+    for key in ("delivery_limit", "ha_mode", "transient_queue", "priorities"):
+        rabbitmq_outcome(f"{key}.{build}.md", f"- **{build.label}** ({build.version}): {rows[key][1]}")
     rabbitmq_outcome(f"versions.{build}.md", "\n".join(lines))
 
 
