@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pika
 import pytest
-from fixtures.rabbitmq_builds import exception_line, log_lines, log_size, wait_for_log_quiet
+from fixtures.rabbitmq_builds import rabbitmqctl, exception_line, log_lines, log_size, wait_for_log_quiet
 from fixtures.rabbitmq_fixtures import expected_output, run_snippet
 from harness import SNIPPETS
 from services.errors import wait_until
@@ -32,12 +32,6 @@ SIXTEEN_MIB = 16 * 1024 * 1024
 def code(text: str) -> str:
     """Inline code in Markdown, also for text that holds backticks."""
     return f"`` {text} ``" if "`" in text else f"`{text}`"
-
-
-def ctl(node: RabbitNode, *args: str) -> tuple[int, str]:
-    argv, env = node.build.command("rabbitmqctl", "-n", node.name, *args, env=node._env())
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
-    return done.returncode, (done.stdout + done.stderr).strip()
 
 
 def poison_in_a_quorum_queue(channel, queue: str, dead_letter_to: str | None) -> list[int]:
@@ -79,12 +73,12 @@ def delivery_limit(channel) -> str:
 
 
 def ha_mode_policy(node: RabbitNode, rabbitmq_error) -> str:
-    code, printed = ctl(node, "set_policy", "ha-all", "^ha\\.", '{"ha-mode":"all"}', "--apply-to", "queues")
+    code, printed = rabbitmqctl(node, "set_policy", "ha-all", "^ha\\.", '{"ha-mode":"all"}', "--apply-to", "queues")
     if code == 0:
-        ctl(node, "clear_policy", "ha-all")
+        rabbitmqctl(node, "clear_policy", "ha-all")
         return "accepted"
     rabbitmq_error(f"ha_mode_policy.{node.build}.txt", printed)
-    return f"refused (exit code {code}): `{' '.join(printed[printed.index('Error:'):].split())}`"
+    return f"refused (exit code {code}): `{' '.join(printed[printed.index('Error:') :].split())}`"
 
 
 def transient_queue(node: RabbitNode, channel, rabbitmq_error) -> str:
@@ -101,7 +95,8 @@ def transient_queue(node: RabbitNode, channel, rabbitmq_error) -> str:
     assert len([line for line in warned if "Feature `transient_nonexcl_queues` is deprecated" in line]) == 1, warned  # once
     record = record_of(node, warned[0], before)
     rabbitmq_error(f"transient_nonexcl_queues-log.{node.build}.txt", "\n".join(record))
-    return "accepted; the broker logs a warning at the first use (once, though the test declared two): ``Deprecated features: `transient_nonexcl_queues` ...``"
+    warning = "``Deprecated features: `transient_nonexcl_queues` ...``"
+    return f"accepted; the broker logs a warning at the first use (once, though the test declared two): {warning}"
 
 
 def record_of(node: RabbitNode, first: str, after: int) -> list[str]:
@@ -115,7 +110,8 @@ def amqp_1_0_header(node: RabbitNode) -> str:
     with socket.create_connection(("127.0.0.1", node.port), timeout=5) as sock:
         sock.sendall(b"AMQP\x03\x01\x00\x00")  # "AMQP 1.0, SASL layer"
         reply = sock.recv(8)
-    meaning = {b"AMQP\x03\x01\x00\x00": "AMQP 1.0 (SASL) answered", b"AMQP\x00\x00\x09\x01": "not spoken: the broker answers with its AMQP 0-9-1 header"}
+    meaning = {b"AMQP\x03\x01\x00\x00": "AMQP 1.0 (SASL) answered",
+               b"AMQP\x00\x00\x09\x01": "not spoken: the broker answers with its AMQP 0-9-1 header"}  # fmt: skip
     return f"{meaning[reply]}: `{reply!r}`; `rabbitmq_amqp1_0` plugin not enabled"
 
 
@@ -188,10 +184,12 @@ def test_what_differs_between_rabbitmq_4_0_and_3_10(build, build_node, rabbitmq_
         "amqp_1_0": ("The AMQP 1.0 protocol header sent to the AMQP port", amqp_1_0_header(node)),
         "message_size": ("A message of 16 MiB + 1 byte, publisher confirms on", large_message(build, channel, rabbitmq_error)),
         "queue_version": ("A classic queue declared with `x-queue-version: 1`", classic_queue_storage(node, connection.channel())),
-        "priorities": ("A quorum queue: 6 messages at priority 0, then 6 at priority 9, read back", quorum_priorities(connection.channel())),
+        "priorities": ("A quorum queue: 6 messages at priority 0, then 6 at priority 9, read back",
+                       quorum_priorities(connection.channel())),
     }  # fmt: skip
     connection.close()
-    lines = [f"| What the test did | {build.label} ({build.version}) |", "|---|---|", *(f"| {what} | {seen} |" for what, seen in rows.values())]
+    lines = [f"| What the test did | {build.label} ({build.version}) |", "|---|---|"]
+    lines += [f"| {what} | {seen} |" for what, seen in rows.values()]
     for key in ("delivery_limit", "ha_mode", "transient_queue", "priorities"):
         rabbitmq_outcome(f"{key}.{build}.md", f"- **{build.label}** ({build.version}): {rows[key][1]}")
     rabbitmq_outcome(f"versions.{build}.md", "\n".join(lines))

@@ -8,15 +8,13 @@ by default: the broker checks the timeout only on that tick, so a real limit fir
 from __future__ import annotations
 
 import runpy
-import subprocess
 import time
 
 import pika
 import pytest
-from fixtures.rabbitmq_builds import exception_line, log_lines, log_size, wait_for_log_quiet
+from fixtures.rabbitmq_builds import rabbitmqctl, exception_line, log_lines, log_size, wait_for_log_quiet
 from harness import SNIPPETS
 from services.generations import RABBITMQ_BUILDS
-from services.rabbitmq_node import RabbitNode
 
 pytestmark = pytest.mark.slow
 GLOBAL_MS, RAISED_MS = 3000, 6000
@@ -45,13 +43,6 @@ def hold_one_delivery(url: str, queue: str, *, queue_args=None, consumer_args=No
         if connection.is_open:
             connection.channel().queue_delete(queue)
             connection.close()
-
-
-def ctl(node: RabbitNode, *args: str) -> tuple[int, str]:
-    """`rabbitmqctl -n NODE args` as a reader runs it: exit code and what it printed."""
-    argv, env = node.build.command("rabbitmqctl", "-n", node.name, *args, env=node._env())
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
-    return done.returncode, (done.stdout + done.stderr).strip()
 
 
 def timeout_used(outcome: dict) -> str:
@@ -89,11 +80,11 @@ def test_where_else_the_timeout_can_be_set(build, build_node, rabbitmq_outcome, 
          hold_one_delivery(node.url, "guide.reports.arg", queue_args={"x-consumer-timeout": RAISED_MS})),
     ]  # fmt: skip
     policy = f'{{"consumer-timeout":{RAISED_MS}}}'
-    code, printed = ctl(node, "set_policy", "long-jobs", "^guide\\.reports\\.policy$", policy, "--apply-to", "queues")
+    code, printed = rabbitmqctl(node, "set_policy", "long-jobs", "^guide\\.reports\\.policy$", policy, "--apply-to", "queues")
     if code == 0:
         rows.append(("policy", f"`rabbitmqctl set_policy long-jobs '^guide\\.reports\\.policy$' '{policy}'`",
                      hold_one_delivery(node.url, "guide.reports.policy")))  # fmt: skip
-        ctl(node, "clear_policy", "long-jobs")
+        rabbitmqctl(node, "clear_policy", "long-jobs")
     else:
         rows.append(("policy", f"`rabbitmqctl set_policy long-jobs '^guide\\.reports\\.policy$' '{policy}'`", printed))
         rabbitmq_error(f"policy_not_recognised.{build}.txt", printed)
@@ -104,7 +95,7 @@ def test_where_else_the_timeout_can_be_set(build, build_node, rabbitmq_outcome, 
     lines = [f"| {build.label}: set in | Setting | What happened |", "|---|---|---|"]
     for where, setting, outcome in rows:
         if isinstance(outcome, str):
-            refusal = " ".join(outcome[outcome.index("Error:"):].split())
+            refusal = " ".join(outcome[outcome.index("Error:") :].split())
             lines.append(f"| {where} | {setting} | refused: `{refusal}` |")
             continue
         assert outcome["connection_open"] and outcome["back"] == (b"report 7", True)

@@ -96,6 +96,6 @@ def test_an_inline_job_longer_than_the_heartbeat_loops_and_a_threaded_one_finish
         f"| Worker (heartbeat {HEARTBEAT_S} s, a {JOB_S} s job) | Delivery | What happened |",
         "|---|---|---|",
         f"| job inline in the `consume()` loop, as in `work_queue_consumer.py` | 1st | {lost}; the job went back to the queue |",
-        f"| the same worker, started again | 2nd (`redelivered=True`) | the same: the job ran a second time and failed again |",
-        f"| job in a thread, ack through `add_callback_threadsafe` (`thread_safe_ack.py`) | 3rd (`redelivered=True`) | acked; the queue is empty |",
+        "| the same worker, started again | 2nd, redelivered | the same: the job ran a second time and failed again |",
+        "| job in a thread, ack through `add_callback_threadsafe` (`thread_safe_ack.py`) | 3rd, redelivered | acked; the queue is empty |",
     ]))  # fmt: skip

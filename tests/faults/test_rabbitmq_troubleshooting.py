@@ -27,10 +27,6 @@ PER_BUILD = {"access_refused_resource", "inequivalent_queue_type"}
 GUARD_S = 60  # against hanging only
 
 
-def ctl(node: RabbitNode, *args: str) -> str:
-    return node.ctl(*args)
-
-
 def channel_error(node: RabbitNode, action) -> BaseException:
     """Run action(channel) on a fresh connection; the exception it raised (the connection is closed afterwards)."""
     with pika.BlockingConnection(pika.URLParameters(node.url)) as connection:
@@ -66,25 +62,25 @@ def vhost_not_found(node):
 
 
 def vhost_access_refused(node):
-    ctl(node, "add_user", "billing-app", "s3cret")
+    node.ctl("add_user", "billing-app", "s3cret")
     try:
         with pytest.raises(pika.exceptions.ProbableAccessDeniedError) as refused:
             pika.BlockingConnection(pika.URLParameters(node.url.replace("guest:guest", "billing-app:s3cret")))
     finally:
-        ctl(node, "delete_user", "billing-app")
+        node.ctl("delete_user", "billing-app")
     return {"": exception_line(refused.value)}
 
 
 def access_refused_resource(node):
-    ctl(node, "add_user", "billing-app", "s3cret")
-    ctl(node, "set_permissions", "-p", "/", "billing-app", "^billing\\.", "^billing\\.", "^billing\\.")
+    node.ctl("add_user", "billing-app", "s3cret")
+    node.ctl("set_permissions", "-p", "/", "billing-app", "^billing\\.", "^billing\\.", "^billing\\.")
     try:
         url = node.url.replace("guest:guest", "billing-app:s3cret")
         with pika.BlockingConnection(pika.URLParameters(url)) as connection:
             with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
                 connection.channel().queue_declare("orders", durable=True)
     finally:
-        ctl(node, "delete_user", "billing-app")
+        node.ctl("delete_user", "billing-app")
     return {"": exception_line(refused.value)}
 
 
@@ -223,12 +219,12 @@ def wrong_port(node):
 
 
 def blocked_connection_timeout(node):
-    status = json.loads(ctl(node, "status", "--formatter", "json"))
+    status = json.loads(node.ctl("status", "--formatter", "json"))
     watermark = status["vm_memory_high_watermark_setting"]["relative"]
     before = log_size(node)
     connection = pika.BlockingConnection(pika.URLParameters(f"{node.url}?blocked_connection_timeout=3"))
     channel = connection.channel()
-    ctl(node, "set_vm_memory_high_watermark", "0.0000001")  # any memory use is now too much: the alarm goes off
+    node.ctl("set_vm_memory_high_watermark", "0.0000001")  # any memory use is now too much: the alarm goes off
     try:
         [alarm] = log_lines(node, "Publishers will be blocked until this alarm clears", after=before)
         with pytest.raises(pika.exceptions.ConnectionBlockedTimeout) as blocked:
@@ -237,8 +233,8 @@ def blocked_connection_timeout(node):
             while time.monotonic() - started < GUARD_S:
                 connection.process_data_events(time_limit=1)
     finally:
-        ctl(node, "set_vm_memory_high_watermark", str(watermark))
-        wait_until(lambda: not json.loads(ctl(node, "status", "--formatter", "json"))["alarms"], timeout=30, what="the alarm to clear")
+        node.ctl("set_vm_memory_high_watermark", str(watermark))
+        wait_until(lambda: not json.loads(node.ctl("status", "--formatter", "json"))["alarms"], timeout=30, what="the alarm to clear")
     return {"": exception_line(blocked.value), "-log": alarm}
 
 
@@ -304,4 +300,3 @@ def test_pika_0_x_basic_consume_call_fails_on_pika_1(amqp_vhost, rabbitmq_error)
         with pytest.raises(TypeError) as old_keyword:
             channel.basic_consume(queue="orders", on_message_callback=callback, no_ack=True)
     rabbitmq_error("basic_consume_signature.txt", "\n".join([exception_line(old_call.value), exception_line(old_keyword.value)]))
-
