@@ -7,10 +7,11 @@ import pika
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@localhost:5672/%2F")
 MAX_ATTEMPTS, DELAY_MS = 3, 1000
+PERSISTENT = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent)
 
 connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
 channel = connection.channel()
-channel.confirm_delivery()  # the parked copy is safe before we ack
+channel.confirm_delivery()  # the parked copy is on disk before we ack
 # guide.jobs --reject--> guide.jobs.wait --(TTL)--> guide.jobs again
 channel.queue_declare(
     "guide.jobs",
@@ -48,7 +49,7 @@ def handle(body, attempt):
 
 
 for body in [b"flaky", b"poison"]:
-    channel.basic_publish("", "guide.jobs", body)
+    channel.basic_publish("", "guide.jobs", body, PERSISTENT)
 
 first_seen, log = {}, []
 for method, properties, body in channel.consume(
@@ -68,7 +69,8 @@ for method, properties, body in channel.consume(
             channel.basic_nack(method.delivery_tag, requeue=False)
         else:
             outcome = "failed again: parked"
-            channel.basic_publish("", "guide.jobs.parked", body)
+            # the same properties: persistent, with its x-death history
+            channel.basic_publish("", "guide.jobs.parked", body, properties)
             channel.basic_ack(method.delivery_tag)
     elapsed = time.monotonic() - first_seen[body]
     log.append((body, attempt, elapsed))
@@ -85,9 +87,11 @@ channel.cancel()
 waits = [e >= (a - 1) * DELAY_MS / 1000 for _, a, e in log]
 print("each retry waited >= 1 s per attempt:", all(waits))
 #> each retry waited >= 1 s per attempt: True
-parked = channel.queue_declare("guide.jobs.parked", passive=True).method
-print("parked:", parked.message_count)
-#> parked: 1
+_, props, body = channel.basic_get("guide.jobs.parked", auto_ack=True)
+persistent = props.delivery_mode == pika.DeliveryMode.Persistent.value
+tries = attempt_number(props)  # the x-death history came along
+print(f"parked: {body.decode()}, persistent: {persistent}, tries: {tries}")
+#> parked: poison, persistent: True, tries: 3
 for queue in ["guide.jobs", "guide.jobs.wait", "guide.jobs.parked"]:
     channel.queue_delete(queue)
 connection.close()

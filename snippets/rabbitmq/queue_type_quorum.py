@@ -11,7 +11,7 @@ channel = connection.channel()
 channel.queue_declare(
     "guide.type.quorum",
     durable=True,  # required
-    arguments={"x-queue-type": "quorum"},  # one replica per cluster node
+    arguments={"x-queue-type": "quorum"},  # up to 3 replicas in a cluster
 )
 channel.confirm_delivery()  # confirmed = written by a majority of replicas
 for number in range(3):

@@ -35,9 +35,11 @@ class RabbitNode:
         tls: tuple[Path, Path, Path] | None = None,
         guest_localhost_only: bool = False,
         build: Build | None = None,
+        advanced: str = "",
     ):
         """`tcp=False` disables the plaintext AMQP listener; `tls=(ca, cert, key)` (PEM files) adds an amqps
-        listener on `ssl_port`; `guest_localhost_only=True` keeps the broker's default `loopback_users`."""
+        listener on `ssl_port`; `guest_localhost_only=True` keeps the broker's default `loopback_users`;
+        `advanced` is an advanced.config (Erlang terms), for settings rabbitmq.conf lacks (channel_tick_interval)."""
         self.build = build or DEFAULT_RABBITMQ
         self.build.require()
         self.name = f"guide{uuid.uuid4().hex[:8]}@localhost"
@@ -67,6 +69,9 @@ class RabbitNode:
         if management:
             lines.append(f"management.tcp.port = {self.management_port}")
         (self.dir / "rabbitmq.conf").write_text("\n".join(lines) + "\n" + conf)
+        self.advanced = advanced
+        if advanced:
+            (self.dir / "advanced.config").write_text(advanced)
         uid, gid = self.build.user_ids("rabbitmq")
         for path in [self.dir, *self.dir.rglob("*")]:
             os.chown(path, uid, gid)
@@ -111,6 +116,7 @@ class RabbitNode:
             "RABBITMQ_CONFIG_FILE": inside(self.dir / "rabbitmq.conf"),
             "RABBITMQ_ENABLED_PLUGINS_FILE": inside(self.dir / "enabled_plugins"),
             "RABBITMQ_PID_FILE": inside(self.pidfile),
+            **({"RABBITMQ_ADVANCED_CONFIG_FILE": inside(self.dir / "advanced.config")} if self.advanced else {}),
         }
 
     def ctl(self, *args: str, timeout: float = 90) -> str:
