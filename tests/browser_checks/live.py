@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from services.browser import async_chromium, serve_dir
+from sitebuild import SITE_PATH
 
 from .site import Page, console_copy_text, site_pages, snippet_copy_texts
 
@@ -474,7 +475,7 @@ async def _check_site(site: Path, project: Path, pages: list[Page], screenshots:
                       search_terms: list[str], jobs: int, axe: bool, mobile: bool) -> SiteReport:  # fmt: skip
     started = time.monotonic()
     report = SiteReport({p.url: PageReport(p.url, p.diagrams) for p in pages})
-    with serve_dir(site) as base:
+    with serve_dir(site, path=SITE_PATH) as base:  # where GitHub Pages serves it: 404.html needs that
         async with async_chromium() as browser:
             run = _Run(site, base, project, screenshots, axe)
             context = await browser.new_context(viewport=DESKTOP, color_scheme="light")
