@@ -94,8 +94,9 @@ def main() -> None:
                 s.rate(f"celery-{broker}-{pool}-ignore", THROUGHPUT, f"{where}, ignore_result", n=n, seconds=seconds,
                        unit="tasks/s", note=f"queued first, in {published:.2f} s")  # fmt: skip
                 if (broker, pool) == ("rabbitmq", "threads"):
-                    s.time("celery-delay-ignore", OVERHEAD, "count.delay(): publish to RabbitMQ, ignore_result (no worker consuming)",
-                           published / n * 1e6, unit="µs", n=n)  # fmt: skip
+                    s.time("celery-delay-ignore", OVERHEAD,
+                           "count.delay(): publish to RabbitMQ, ignore_result (no worker consuming)",
+                           published / n * 1e6, unit="µs", n=n)
                 seconds, published = throughput(app, stored, n, counter)
                 s.rate(f"celery-{broker}-{pool}-stored", THROUGHPUT, f"{where}, result stored in Redis", n=n,
                        seconds=seconds, unit="tasks/s", note=f"queued first, in {published:.2f} s")  # fmt: skip
@@ -106,8 +107,8 @@ def main() -> None:
                                percentile(samples, q) * 1000, unit="ms", n=m)  # fmt: skip
                 if (broker, pool) == ("rabbitmq", "threads"):
                     calls = 20 if args.tiny else 200_000
-                    s.time("celery-direct-call", OVERHEAD, "Direct call of the task's function", per_call_us(noop.run, calls),
-                           unit="µs", n=calls)  # fmt: skip
+                    s.time("celery-direct-call", OVERHEAD, "Direct call of the task's function",
+                           per_call_us(noop.run, calls), unit="µs", n=calls)
                     s.time("celery-local-call", OVERHEAD, "Calling the task object in-process: noop()",
                            per_call_us(noop, calls // 4), unit="µs", n=calls // 4)  # fmt: skip
                     s.time("celery-roundtrip", OVERHEAD, "noop.delay().get(): RabbitMQ, worker, Redis backend, p50",

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import Section, log, parse_args, percentile
+
 import pika
 import redis
 from bench_rabbitmq import QUEUE as RMQ_QUEUE
@@ -32,7 +34,6 @@ from bench_rabbitmq import consume as rmq_consume
 from bench_rabbitmq import fresh as rmq_fresh
 from bench_rabbitmq import publish_blocking as rmq_publish
 from bench_rabbitmq import wait_depth as rmq_wait_depth
-from common import Section, log, parse_args, percentile
 from services.rabbitmq_node import RabbitNode
 from services.redis_server import RedisServer
 
@@ -251,13 +252,15 @@ def main() -> None:
         s.rate("q-rmq-publish-confirm", THROUGHPUT, "RabbitMQ: publish transient, confirm each", n=n_confirm,
                seconds=median(rmq_publish, params, n_confirm, TRANSIENT, True), unit="msg/s", note=per)  # fmt: skip
         s.rate("q-rmq-publish-persistent-confirm", THROUGHPUT, "RabbitMQ: publish persistent, confirm each",
-               n=n_confirm, seconds=median(rmq_publish, params, n_confirm, PERSISTENT, True), unit="msg/s", note=per)  # fmt: skip
+               n=n_confirm, seconds=median(rmq_publish, params, n_confirm, PERSISTENT, True),
+               unit="msg/s", note=per)  # fmt: skip
         for prefetch in (1, 100):
-            s.rate(f"q-rmq-consume-ack-{prefetch}", THROUGHPUT, f"RabbitMQ: consume + ack each, prefetch {prefetch}", n=n,
-                   seconds=median(rmq_consume, params, n, prefetch), unit="msg/s", note=per)  # fmt: skip
+            s.rate(f"q-rmq-consume-ack-{prefetch}", THROUGHPUT, f"RabbitMQ: consume + ack each, prefetch {prefetch}",
+                   n=n, seconds=median(rmq_consume, params, n, prefetch), unit="msg/s", note=per)  # fmt: skip
 
         log("latency")
-        for kind, name in (("list", "Redis list (BRPOP waiting)"), ("stream", "Redis stream (XREADGROUP BLOCK waiting)")):
+        waiting = {"list": "Redis list (BRPOP waiting)", "stream": "Redis stream (XREADGROUP BLOCK waiting)"}
+        for kind, name in waiting.items():
             samples = redis_latency(server, m, kind)
             for q in (50, 99):
                 s.time(f"q-latency-redis-{kind}-p{q}", LATENCY, f"{name}, p{q}", percentile(samples, q) * 1e6,
@@ -269,12 +272,13 @@ def main() -> None:
 
         log("memory")
         for kind in ("list", "stream"):
-            s.time(f"q-mem-redis-{kind}", MEMORY, f"Redis {kind}: INFO used_memory growth", redis_memory(r, n_mem, kind),
-                   unit="bytes/msg", n=n_mem, note="1,000-byte body")  # fmt: skip
+            s.time(f"q-mem-redis-{kind}", MEMORY, f"Redis {kind}: INFO used_memory growth",
+                   redis_memory(r, n_mem, kind), unit="bytes/msg", n=n_mem, note="1,000-byte body")  # fmt: skip
         for mode, props in (("transient", TRANSIENT), ("persistent", PERSISTENT)):
             per_msg, detail = rmq_memory(node, params, n_mem, props)
             s.time(f"q-mem-rmq-{mode}", MEMORY, f"RabbitMQ, {mode} messages in a durable classic queue: "
-                   "erlang:memory(total) growth", per_msg, unit="bytes/msg", n=n_mem, note=f"1,000-byte body; {detail}")  # fmt: skip
+                   "erlang:memory(total) growth", per_msg, unit="bytes/msg", n=n_mem,
+                   note=f"1,000-byte body; {detail}")  # fmt: skip
         r.close()
 
     s.notes.append("Queues (Redis vs RabbitMQ): both servers private to the run, 1,000-byte messages; Redis without "

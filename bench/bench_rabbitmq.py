@@ -89,7 +89,8 @@ def publish_select(params, n: int, props, confirm_batch: int | None) -> float:
         method = frame.method
         if isinstance(method, pika.spec.Basic.Nack):
             state["nacked"] += 1
-        done = {t for t in state["unconfirmed"] if t <= method.delivery_tag} if method.multiple else {method.delivery_tag}
+        tag = method.delivery_tag
+        done = {t for t in state["unconfirmed"] if t <= tag} if method.multiple else {tag}
         state["unconfirmed"] -= done
         if state["unconfirmed"]:
             return
@@ -176,10 +177,12 @@ def main() -> None:
             s.rate(f"rmq-{mode}", PUBLISH, f"{mode.capitalize()}, no confirms", n=n,
                    seconds=median(publish_blocking, params, n, props, False), unit="msg/s", note=per)  # fmt: skip
             s.rate(f"rmq-{mode}-confirm", PUBLISH, f"{mode.capitalize()}, confirm each message (BlockingChannel)",
-                   n=n_single_confirm, seconds=median(publish_blocking, params, n_single_confirm, props, True), unit="msg/s", note=per)  # fmt: skip
+                   n=n_single_confirm, seconds=median(publish_blocking, params, n_single_confirm, props, True),
+                   unit="msg/s", note=per)  # fmt: skip
             s.rate(f"rmq-{mode}-select", PUBLISH, f"{mode.capitalize()}, no confirms (SelectConnection)",
                    n=n, seconds=median(publish_select, params, n, props, None), unit="msg/s", note=per)  # fmt: skip
-            s.rate(f"rmq-{mode}-confirm-batch", PUBLISH, f"{mode.capitalize()}, confirms per batch of 100 (SelectConnection)",
+            s.rate(f"rmq-{mode}-confirm-batch", PUBLISH,
+                   f"{mode.capitalize()}, confirms per batch of 100 (SelectConnection)",
                    n=n, seconds=median(publish_select, params, n, props, 100), unit="msg/s", note=per)  # fmt: skip
         log("connection per message")
         s.rate("rmq-connection-per-message", CONNECT, "Transient, a new connection per message", n=n_conn,

@@ -65,7 +65,8 @@ def asyncio_concurrent(url: str, names: list[str], concurrency: int) -> float:
 
 
 def redis_benchmark(port: int, n: int, clients: int, pipeline: int) -> dict[str, float]:
-    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", "set,get", "-n", str(n), "-c", str(clients), "--csv"]
+    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", "set,get", "-n", str(n), "-c", str(clients),
+           "--csv"]  # fmt: skip
     if pipeline > 1:
         cmd += ["-P", str(pipeline)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
@@ -93,12 +94,14 @@ def main() -> None:
                seconds=timed(one_round_trip_each, r, names, repeats=repeats), unit="SET/s", note=per)  # fmt: skip
         for batch in (100, 1000):
             s.rate(f"redis-pipeline-{batch}", GROUP, f"redis-py pipeline, batch {batch}", n=n,
-                   seconds=timed(pipelined, r, names, batch, False, repeats=repeats), unit="SET/s", note=per)  # fmt: skip
+                   seconds=timed(pipelined, r, names, batch, False, repeats=repeats),
+                   unit="SET/s", note=per)  # fmt: skip
         s.rate("redis-transaction-1000", GROUP, "redis-py transaction pipeline (MULTI/EXEC), batch 1000", n=n,
                seconds=timed(pipelined, r, names, 1000, True, repeats=repeats), unit="SET/s", note=per)  # fmt: skip
         for conc in (1, 50):
             runs = sorted(asyncio_concurrent(server.url, names, conc) for _ in range(repeats))
-            s.rate(f"redis-asyncio-{conc}", GROUP, f"redis.asyncio, {conc} concurrent {'task' if conc == 1 else 'tasks'}",
+            tasks = "task" if conc == 1 else "tasks"
+            s.rate(f"redis-asyncio-{conc}", GROUP, f"redis.asyncio, {conc} concurrent {tasks}",
                    n=n, seconds=runs[len(runs) // 2], unit="SET/s", note=per)  # fmt: skip
         r.flushall()  # our private server only
 
@@ -109,7 +112,8 @@ def main() -> None:
             log(f"redis-benchmark -c {clients} -P {pipe} -n {count}")
             rps = redis_benchmark(server.port, count, clients, pipe)
             suffix = f"c{clients}" + (f"-p{pipe}" if pipe > 1 else "")
-            how = f"{clients} {'client' if clients == 1 else 'clients'}" + (f", -P {pipe}" if pipe > 1 else ", no pipelining")
+            how = f"{clients} {'client' if clients == 1 else 'clients'}"
+            how += f", -P {pipe}" if pipe > 1 else ", no pipelining"
             for test in ("SET", "GET"):
                 s.rate(f"rb-{test.lower()}-{suffix}", LIMIT, f"redis-benchmark {test}, {how}", n=count,
                        seconds=count / rps[test], unit=f"{test}/s")  # fmt: skip

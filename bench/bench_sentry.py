@@ -45,7 +45,8 @@ def requests_per_second(app: FastAPI, n: int) -> float:
         path = f"/items/{i}"
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
                  "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-                 "headers": [(b"host", b"bench.local")], "client": ("127.0.0.1", 50000), "server": ("bench.local", 80)}  # fmt: skip
+                 "headers": [(b"host", b"bench.local")], "client": ("127.0.0.1", 50000),
+                 "server": ("bench.local", 80)}  # fmt: skip
         sent = []
 
         async def receive() -> dict:
@@ -108,11 +109,12 @@ def main() -> None:
         project = bugsink.new_project("bench")
 
         log("no SDK")
-        s.time("sentry-request-nosdk", REQUESTS, "FastAPI request, no SDK", requests_per_second(make_app(), n_req) / n_req * 1e6,
-               unit="µs", n=n_req)  # fmt: skip
+        s.time("sentry-request-nosdk", REQUESTS, "FastAPI request, no SDK",
+               requests_per_second(make_app(), n_req) / n_req * 1e6, unit="µs", n=n_req)  # fmt: skip
         baseline = raise_and_catch(5000 if not args.tiny else 50, capture=False)
-        s.time("sentry-exception-nosdk", EXCEPTIONS, "Raise and catch, no SDK", baseline / (5000 if not args.tiny else 50) * 1e6,
-               unit="µs", n=5000 if not args.tiny else 50)  # fmt: skip
+        s.time("sentry-exception-nosdk", EXCEPTIONS, "Raise and catch, no SDK",
+               baseline / (5000 if not args.tiny else 50) * 1e6, unit="µs",
+               n=5000 if not args.tiny else 50)  # fmt: skip
 
         for rate in (0.0, 1.0):
             sentry_sdk.init(dsn=project.dsn, traces_sample_rate=rate, before_send_transaction=count_transaction)
@@ -124,7 +126,9 @@ def main() -> None:
             sentry_sdk.flush(timeout=10)
             expected = 0 if rate == 0 else n_req + 50
             if built["transactions"] != expected:
-                raise AssertionError(f"traces_sample_rate={rate}: {built['transactions']} transactions, expected {expected}")
+                raise AssertionError(
+                    f"traces_sample_rate={rate}: {built['transactions']} transactions, expected {expected}"
+                )
             if rate == 0:
                 raise_and_catch(10, capture=True)  # warm up
                 sentry_sdk.flush(timeout=10)
@@ -133,7 +137,8 @@ def main() -> None:
                     in_caller += raise_and_catch(min(BATCH, n_exc - done), capture=True)
                     sentry_sdk.flush(timeout=30)
                 delivered = time.perf_counter() - started
-                s.time("sentry-exception-capture", EXCEPTIONS, "Raise, catch and capture_exception(): time in the caller",
+                s.time("sentry-exception-capture", EXCEPTIONS,
+                       "Raise, catch and capture_exception(): time in the caller",
                        in_caller / n_exc * 1e6, unit="µs", n=n_exc)  # fmt: skip
                 s.time("sentry-exception-delivered", EXCEPTIONS, "The same, plus delivery to Bugsink (flush every 50)",
                        delivered / n_exc * 1e6, unit="µs", n=n_exc)  # fmt: skip

@@ -42,8 +42,8 @@ def snippet_times(junit: Path) -> tuple[dict[str, float], bool, str]:
 def run_snippets(select: list[str]) -> tuple[dict[str, float], bool, str]:
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
-        cmd = [sys.executable, "-m", "pytest", "-c", str(ROOT / "tests" / "pytest.ini"), "--rootdir", str(ROOT), "-q",
-               "--junitxml", str(junit), *[f"tests/test_snippets.py::test_snippet[{name}]" for name in select]]  # fmt: skip
+        cmd = [sys.executable, "-m", "pytest", "-q", "--junitxml", str(junit),  # configured by ROOT/pyproject.toml
+               *[f"tests/test_snippets.py::test_snippet[{name}]" for name in select]]  # fmt: skip
         log(f"running {len(select)} snippets live")
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
         if done.returncode != 0:
@@ -52,7 +52,9 @@ def run_snippets(select: list[str]) -> tuple[dict[str, float], bool, str]:
 
 
 def main() -> None:
-    args = parse_args(__doc__, lambda p: p.add_argument("--snippets", choices=["auto", "junit", "live"], default="auto"))
+    args = parse_args(
+        __doc__, lambda p: p.add_argument("--snippets", choices=["auto", "junit", "live"], default="auto")
+    )
     s = Section("site", tiny=args.tiny)
     s.versions["MkDocs"] = mkdocs.__version__
     from importlib.metadata import version
@@ -81,7 +83,9 @@ def main() -> None:
             when = datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M UTC") if stamp else "unknown time"
             source = f"from the JUnit XML of the test run started {when}"
         elif args.snippets == "junit":
-            raise SystemExit(f"{JUNIT} does not hold a passing run of all {len(all_snippets)} snippets: run python3 tests/run.py")
+            raise SystemExit(
+                f"{JUNIT} does not hold a passing run of all {len(all_snippets)} snippets: run python3 tests/run.py"
+            )
         else:
             times, ok, _ = run_snippets(all_snippets)
             source = "live run (the last JUnit XML did not hold a passing run of every snippet)"

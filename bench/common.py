@@ -32,7 +32,9 @@ def log(msg: str) -> None:
 
 def parse_args(doc: str | None = None, extra=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=doc)
-    parser.add_argument("--tiny", action="store_true", help="tiny sizes: checks the script runs, measures nothing useful")
+    parser.add_argument(
+        "--tiny", action="store_true", help="tiny sizes: checks the script runs, measures nothing useful"
+    )
     parser.add_argument("--out", type=Path, required=True, help="where to write this section's JSON")
     if extra:
         extra(parser)

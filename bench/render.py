@@ -12,7 +12,8 @@ from common import fmt_num, fmt_x
 
 GROUPS = [
     "redis-client", "redis-limit", "hiredis", "rabbitmq-publish", "rabbitmq-connection", "rabbitmq-consume",
-    "queue-throughput", "queue-latency", "queue-memory", "celery-throughput", "celery-latency", "celery-overhead", "sentry-requests", "sentry-exceptions", "site",
+    "queue-throughput", "queue-latency", "queue-memory", "celery-throughput", "celery-latency", "celery-overhead",
+    "sentry-requests", "sentry-exceptions", "site",
 ]  # fmt: skip
 
 # (row id, lead, [ids of the comparisons to quote]) - the closing headline ratios.
@@ -28,8 +29,10 @@ HEADLINES = [
     ("q-rmq-publish-confirm", "Queues: RabbitMQ publish with a confirm each, vs Redis LPUSH", ["q-redis-list-push"]),
     ("q-rmq-consume-ack-100", "Queues: RabbitMQ consume + ack (prefetch 100), vs a Redis stream read 100 at a time",
      ["q-redis-stream-ack-100"]),
-    ("q-latency-rmq-p50", "Queues: publish-to-consume latency, RabbitMQ vs Redis list (p50)", ["q-latency-redis-list-p50"]),
-    ("q-mem-rmq-transient", "Queues: memory per queued 1,000-byte message, RabbitMQ vs Redis list", ["q-mem-redis-list"]),
+    ("q-latency-rmq-p50", "Queues: publish-to-consume latency, RabbitMQ vs Redis list (p50)",
+     ["q-latency-redis-list-p50"]),
+    ("q-mem-rmq-transient", "Queues: memory per queued 1,000-byte message, RabbitMQ vs Redis list",
+     ["q-mem-redis-list"]),
     ("celery-redis-threads-ignore", "Celery: Redis as the broker", ["celery-rabbitmq-threads-ignore"]),
     ("celery-rabbitmq-threads-stored", "Celery: storing results in Redis", ["celery-rabbitmq-threads-ignore"]),
     ("celery-rabbitmq-prefork-ignore", "Celery: prefork pool", ["celery-rabbitmq-threads-ignore"]),
@@ -46,13 +49,16 @@ CHARTS = [
         ("redis-asyncio-50", "asyncio, 50 tasks"), ("redis-pipeline-100", "pipeline 100"),
         ("redis-pipeline-1000", "pipeline 1000"), ("redis-transaction-1000", "MULTI/EXEC 1000"),
         ("rb-set-c1", "redis-benchmark, 1 client"), ("rb-set-c50", "redis-benchmark, 50 clients"),
-        ("rb-set-c1-p16", "redis-benchmark -P 16, 1 client"), ("rb-set-c50-p16", "redis-benchmark -P 16, 50 clients"),
+        ("rb-set-c1-p16", "redis-benchmark -P 16, 1 client"),
+        ("rb-set-c50-p16", "redis-benchmark -P 16, 50 clients"),
     ], 1000),
     ("rabbitmq-chart", "Messages published per second, thousands (longer is faster)", "thousand msg/s", [
         ("rmq-transient", "transient"), ("rmq-transient-select", "transient, async adapter"),
-        ("rmq-transient-confirm", "transient, confirm each"), ("rmq-transient-confirm-batch", "transient, confirm per 100"),
+        ("rmq-transient-confirm", "transient, confirm each"),
+        ("rmq-transient-confirm-batch", "transient, confirm per 100"),
         ("rmq-persistent", "persistent"), ("rmq-persistent-select", "persistent, async adapter"),
-        ("rmq-persistent-confirm", "persistent, confirm each"), ("rmq-persistent-confirm-batch", "persistent, confirm per 100"),
+        ("rmq-persistent-confirm", "persistent, confirm each"),
+        ("rmq-persistent-confirm-batch", "persistent, confirm per 100"),
         ("rmq-connection-per-message", "connection per message"),
     ], 1000),
     ("celery-chart", "No-op tasks per second (longer is faster)", "tasks/s", [
@@ -66,23 +72,28 @@ CHARTS = [
 ]
 
 
-# Side-by-side tables for the Redis vs RabbitMQ page: (measure, [row id per column or None]); each cell links to its row.
+# Side-by-side tables for the Redis vs RabbitMQ page: (measure, [row id per column or None]);
+# each cell links to its row.
 QUEUE_COLUMNS = ["Redis list", "Redis stream", "RabbitMQ queue"]
 QUEUE_TABLE = [
-    ("Publish, one call per message, the server replies to each", ["q-redis-list-push", "q-redis-stream-add", "q-rmq-publish-confirm"]),
+    ("Publish, one call per message, the server replies to each",
+     ["q-redis-list-push", "q-redis-stream-add", "q-rmq-publish-confirm"]),
     ("Publish, no reply waited for", [None, None, "q-rmq-publish"]),
     ("Publish persistent, confirmed once on disk", [None, None, "q-rmq-publish-persistent-confirm"]),
     ("Consume, one message per call", ["q-redis-list-pop", "q-redis-stream-ack-1", "q-rmq-consume-ack-1"]),
     ("Consume, 100 messages in flight", [None, "q-redis-stream-ack-100", "q-rmq-consume-ack-100"]),
-    ("Publish-to-consume latency, p50", ["q-latency-redis-list-p50", "q-latency-redis-stream-p50", "q-latency-rmq-p50"]),
-    ("Publish-to-consume latency, p99", ["q-latency-redis-list-p99", "q-latency-redis-stream-p99", "q-latency-rmq-p99"]),
+    ("Publish-to-consume latency, p50",
+     ["q-latency-redis-list-p50", "q-latency-redis-stream-p50", "q-latency-rmq-p50"]),
+    ("Publish-to-consume latency, p99",
+     ["q-latency-redis-list-p99", "q-latency-redis-stream-p99", "q-latency-rmq-p99"]),
     ("Memory per queued 1,000-byte message", ["q-mem-redis-list", "q-mem-redis-stream", "q-mem-rmq-transient"]),
     ("Memory per queued persistent message", [None, None, "q-mem-rmq-persistent"]),
 ]
 CELERY_COLUMNS = ["RabbitMQ broker", "Redis broker"]
 CELERY_TABLE = [
     ("No-op tasks per second, `ignore_result`", ["celery-rabbitmq-threads-ignore", "celery-redis-threads-ignore"]),
-    ("No-op tasks per second, result stored in Redis", ["celery-rabbitmq-threads-stored", "celery-redis-threads-stored"]),
+    ("No-op tasks per second, result stored in Redis",
+     ["celery-rabbitmq-threads-stored", "celery-redis-threads-stored"]),
     ("Round trip `delay().get()`, p50", ["celery-latency-rabbitmq-p50", "celery-latency-redis-p50"]),
     ("Round trip `delay().get()`, p99", ["celery-latency-rabbitmq-p99", "celery-latency-redis-p99"]),
 ]
@@ -158,8 +169,8 @@ def chart(title: str, axis: str, bars: list[tuple[str, str]], scale: float, rows
 def meta_block(data: dict) -> str:
     meta, v = data["meta"], data["meta"]["versions"]
     m = meta["machine"]
-    servers = ", ".join(f"{name} {v[key]}" for name, key in
-                        (("Redis", "Redis server"), ("RabbitMQ", "RabbitMQ"), ("Bugsink", "bugsink")) if key in v)  # fmt: skip
+    server_keys = (("Redis", "Redis server"), ("RabbitMQ", "RabbitMQ"), ("Bugsink", "bugsink"))
+    servers = ", ".join(f"{name} {v[key]}" for name, key in server_keys if key in v)
     libs = ", ".join(f"{name} {v[key]}" for name, key in (
         ("redis-py", "redis"), ("hiredis", "hiredis"), ("pika", "pika"), ("Celery", "celery"), ("kombu", "kombu"),
         ("sentry-sdk", "sentry-sdk"), ("FastAPI", "fastapi"), ("MkDocs", "mkdocs"), ("Material", "mkdocs-material"),
@@ -179,10 +190,12 @@ def meta_block(data: dict) -> str:
     # Only the load *before* the run tells of other work: the run itself keeps both CPUs busy.
     busy = meta["load_before"][0] > m["cpus"] / 2
     if meta.get("tiny"):
-        lines += ["", '!!! danger "Tiny run"', "    These numbers come from `--tiny` sizes: they check that the scripts run, nothing more."]
+        lines += ["", '!!! danger "Tiny run"',
+                  "    These numbers come from `--tiny` sizes: they check that the scripts run, nothing more."]
     if busy:
         lines += ["", '!!! warning "The machine was busy during this run"',
-                  f"    The load average before the run was above half the CPU count ({m['cpus']}): other processes competed with",
+                  f"    The load average before the run was above half the CPU count ({m['cpus']}): "
+                  "other processes competed with",
                   "    the clients and servers measured here, so absolute numbers are low and noisy. Ratios taken",
                   "    in the same run suffer less, but re-run `python3 bench/run.py` on an idle machine before",
                   "    relying on any of them."]  # fmt: skip
@@ -206,7 +219,8 @@ def section(name: str, body: str) -> str:
 
 def render(data: dict) -> str:
     rows = all_rows(data)
-    parts = ["<!-- Written by bench/run.py from latest.json; do not edit. docs/benchmarks.md includes its sections. -->\n",
+    parts = ["<!-- Written by bench/run.py from latest.json; do not edit. "
+             "docs/benchmarks.md includes its sections. -->\n",
              section("meta", meta_block(data)), section("headline", headlines(rows))]  # fmt: skip
     missing = "*Not measured in this run: `python3 bench/run.py` fills this in.*"
     for group in GROUPS:  # every section always exists, so the page builds even before a first full run
@@ -215,8 +229,9 @@ def render(data: dict) -> str:
     for name, title, axis, bars, scale in CHARTS:
         present = any(rid in rows for rid, _ in bars)
         parts.append(section(name, chart(title, axis, bars, scale, rows) if present else missing))
-    for name, columns, spec, ratio in (("queue-compare", QUEUE_COLUMNS, QUEUE_TABLE, None),
-                                       ("celery-compare", CELERY_COLUMNS, CELERY_TABLE, "Redis ÷ RabbitMQ")):  # fmt: skip
+    compared = (("queue-compare", QUEUE_COLUMNS, QUEUE_TABLE, None),
+                ("celery-compare", CELERY_COLUMNS, CELERY_TABLE, "Redis ÷ RabbitMQ"))  # fmt: skip
+    for name, columns, spec, ratio in compared:
         present = any(rid in rows for _, ids in spec for rid in ids)
         parts.append(section(name, side_by_side(columns, spec, rows, ratio) if present else missing))
     notes = [note for s in data["sections"].values() for note in s["notes"]]

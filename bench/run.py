@@ -6,7 +6,7 @@
     python3 bench/run.py --only redis,celery   # re-run some sections, keep the others from latest.json
     python3 bench/run.py --render     # only re-render latest.md from latest.json
 
-It creates the venvs it needs (.venv from requirements.txt, .venv-bugsink, and .venv-bench-hiredis
+It creates the venvs it needs (.venv from tests/requirements.txt, .venv-bugsink, and .venv-bench-hiredis
 from bench/requirements-hiredis.txt) the way tests/run.py does, and starts the local RabbitMQ if it
 is down (the benchmarks borrow a throwaway vhost on it). Everything else is private to the run: its
 own redis-servers, a RabbitMQ node (bench_queues.py), Bugsink and Celery workers on free ports, stopped at the end.
@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BENCH, HIREDIS_PYTHON, RESULTS, ROOT, VENV_PYTHON, log  # noqa: E402
+
 from render import render  # noqa: E402
 
 SECTIONS = {  # name: script (run with .venv's python)
@@ -51,7 +52,7 @@ def tests_run_module():
 
 def prepare() -> None:
     trun = tests_run_module()
-    trun.ensure_venv(trun.VENV, ROOT / "requirements.txt")
+    trun.ensure_venv(trun.VENV, trun.TEST_REQUIREMENTS)
     trun.ensure_venv(trun.BUGSINK_VENV, ROOT / "tests" / "requirements-bugsink.txt")
     trun.ensure_venv(HIREDIS_PYTHON.parents[1], BENCH / "requirements-hiredis.txt")
     trun.ensure_service("RabbitMQ", 5672, trun.RABBITMQ_START, trun.RABBITMQ_WAIT)
@@ -104,7 +105,9 @@ def run_section(name: str, tiny: bool, out: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tiny", action="store_true", help="tiny sizes: checks every script runs (seconds, not minutes)")
+    parser.add_argument(
+        "--tiny", action="store_true", help="tiny sizes: checks every script runs (seconds, not minutes)"
+    )
     parser.add_argument("--only", help=f"comma-separated sections to run: {','.join(SECTIONS)}")
     parser.add_argument("--out-dir", type=Path, help="default: bench/results (full run), a temp dir (--tiny)")
     parser.add_argument("--render", action="store_true", help="only re-render latest.md from latest.json")
@@ -127,7 +130,9 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     prepare()
     meta = {
-        "command": "python3 bench/run.py" + (" --tiny" if args.tiny else "") + (f" --only {args.only}" if args.only else ""),
+        "command": "python3 bench/run.py"
+        + (" --tiny" if args.tiny else "")
+        + (f" --only {args.only}" if args.only else ""),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "tiny": args.tiny,
         "ran": only,

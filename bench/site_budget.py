@@ -148,7 +148,8 @@ def build_times(runs: int, zensical: Path) -> dict:
                 zensical_site = Path(tempfile.mkdtemp(prefix="zensical-site-"))
                 shutil.copytree(project / "site", zensical_site, dirs_exist_ok=True)
     m, z = statistics.median(mkdocs), statistics.median(zensical_times)
-    return {"runs": runs, "mkdocs_s": round(m, 2), "zensical_s": round(z, 2), "ratio_mkdocs_over_zensical": round(m / z, 1),
+    return {"runs": runs, "mkdocs_s": round(m, 2), "zensical_s": round(z, 2),
+            "ratio_mkdocs_over_zensical": round(m / z, 1),
             "mkdocs_all_s": [round(t, 2) for t in mkdocs], "zensical_all_s": [round(t, 2) for t in zensical_times],
             "zensical_site": str(zensical_site)}  # fmt: skip
 
@@ -168,7 +169,8 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         path = self.translate_path(self.path)
         if os.path.isdir(path):
             path = os.path.join(path, "index.html")
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.endswith(self.TEXT) or not os.path.isfile(path):
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not wants_gzip or not path.endswith(self.TEXT) or not os.path.isfile(path):
             return super().send_head()
         body = _gzipped(path)
         self.send_response(200)
@@ -181,7 +183,7 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _gzipped(path: str) -> bytes:
     return gzip.compress(Path(path).read_bytes(), compresslevel=6)
 
@@ -272,7 +274,9 @@ def kb(n: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true", help="one build each, Lighthouse once on the Home page (mobile)")
-    parser.add_argument("--site", type=Path, help="use this MkDocs build for weights and Lighthouse instead of building one")
+    parser.add_argument(
+        "--site", type=Path, help="use this MkDocs build for weights and Lighthouse instead of building one"
+    )
     parser.add_argument("--builds", type=int, help="build runs per builder (default 5, tiny 1)")
     parser.add_argument("--lighthouse-runs", type=int, help="Lighthouse runs per page and preset (default 3, tiny 1)")
     parser.add_argument("--json", type=Path, help="also write the numbers as JSON here")
@@ -288,7 +292,8 @@ def main() -> int:
     result["build"] = build_times(builds, zensical)
     b = result["build"]
     print(f"build time (median of {b['runs']}): mkdocs build --strict {b['mkdocs_s']} s, "
-          f"zensical build {b['zensical_s']} s; ratio mkdocs/zensical = {b['ratio_mkdocs_over_zensical']}x")  # fmt: skip
+          f"zensical build {b['zensical_s']} s; "
+          f"ratio mkdocs/zensical = {b['ratio_mkdocs_over_zensical']}x")  # fmt: skip
 
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site
@@ -302,7 +307,8 @@ def main() -> int:
         print("\npage weight (transferred, gzip as GitHub Pages serves; cold cache; whole page scrolled)")
         print(f"  {'page':<32} {'transferred':>12} {'uncompressed':>13} {'requests':>8}  diagrams  budget")
         for row in rows:
-            verdict = "n/a (diagram)" if row["diagrams"] else ("ok" if row["transferred"] <= PAGE_BUDGET else "OVER 400 KB")
+            within = row["transferred"] <= PAGE_BUDGET
+            verdict = "n/a (diagram)" if row["diagrams"] else ("ok" if within else "OVER 400 KB")
             print(f"  {row['url'] or '/':<32} {kb(row['transferred']):>12} {kb(row['uncompressed']):>13} "
                   f"{row['requests']:>8}  {row['diagrams']:>8}  {verdict}")  # fmt: skip
         heaviest = max(rows, key=lambda r: r["transferred"])
@@ -311,7 +317,8 @@ def main() -> int:
         result["largest_page"] = heaviest["url"]
         print(f"  largest page: {heaviest['url'] or '/'} ({kb(heaviest['transferred'])})")
         if heaviest_plain:
-            print(f"  largest page without a diagram: {heaviest_plain['url'] or '/'} ({kb(heaviest_plain['transferred'])}, "
+            print(f"  largest page without a diagram: {heaviest_plain['url'] or '/'} "
+                  f"({kb(heaviest_plain['transferred'])}, "
                   f"budget 400 KB: {'ok' if heaviest_plain['transferred'] <= PAGE_BUDGET else 'OVER'})")  # fmt: skip
 
         # Home, the heaviest page, and (for comparison) the heaviest page without a diagram
@@ -319,7 +326,8 @@ def main() -> int:
         targets = [""] if args.tiny else list(dict.fromkeys(["", heaviest["url"], *extra]))
         presets = ["mobile"] if args.tiny else ["mobile", "desktop"]
         result["lighthouse"] = {}
-        print(f"\nLighthouse {json.loads((BENCH / 'node_modules' / 'lighthouse' / 'package.json').read_text())['version']} "
+        lighthouse_version = json.loads((BENCH / "node_modules" / "lighthouse" / "package.json").read_text())["version"]
+        print(f"\nLighthouse {lighthouse_version} "
               f"(median of {lh_runs}; goals: performance >= {GOALS['performance']}, "
               f"accessibility = {GOALS['accessibility']})")  # fmt: skip
         with serve_gzip(site) as base:

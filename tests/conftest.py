@@ -22,7 +22,6 @@ pytest_plugins = sorted(f"fixtures.{m.name}" for m in pkgutil.iter_modules([str(
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: takes more than a few seconds (restarts, crashes, timeouts)")
     config.addinivalue_line("markers", "page(*pages): the pages (e.g. 'redis/index.md') whose claims the test proves")
 
 

@@ -2,12 +2,13 @@
 """The one test command: python3 tests/run.py [pytest args]
 
 On a fresh machine of this kind (Python 3.11, services maybe stopped) it
-1. creates .venv (requirements.txt) and .venv-bugsink (tests/requirements-bugsink.txt), reinstalling
-   only when those files change;
+1. creates .venv (tests/requirements.txt: the snippets' and the site's packages plus the test tools) and
+   .venv-bugsink (tests/requirements-bugsink.txt), reinstalling only when those files, or the files they
+   include with `-r`, change;
 2. installs the test-time npm tools (tests/package.json) and Debian's Chromium for the browser tests;
 3. starts the local Redis and RabbitMQ if they are not answering (the tests only borrow them: Redis
    snippets run on a private redis-server, RabbitMQ snippets in a throwaway vhost);
-4. runs pytest over tests/ and exits with its status.
+4. runs pytest (configured by pyproject.toml) and exits with its status.
 Standard library only: it runs before any venv exists.
 """
 
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
 VENV = ROOT / ".venv"
+TEST_REQUIREMENTS = TESTS / "requirements.txt"
 BUGSINK_VENV = ROOT / ".venv-bugsink"
 ARTIFACTS = TESTS / ".artifacts"
 
@@ -52,9 +54,20 @@ def digest(*files: Path) -> str:
     return h.hexdigest()
 
 
+def requirement_files(requirements: Path) -> list[Path]:
+    """`requirements` and every file it pulls in with -r/-c (paths relative to the including file), in order."""
+    found = [requirements]
+    for line in requirements.read_text().splitlines():
+        option, _, rest = line.split("#", 1)[0].strip().partition(" ")
+        if option in ("-r", "--requirement", "-c", "--constraint"):
+            nested = (requirements.parent / rest.strip()).resolve()
+            found += [f for f in requirement_files(nested) if f not in found]
+    return found
+
+
 def ensure_venv(venv: Path, requirements: Path) -> None:
     stamp = venv / ".requirements.sha256"
-    want = digest(requirements)
+    want = digest(*requirement_files(requirements))
     if stamp.exists() and stamp.read_text() == want:
         return
     log(f"installing {requirements.relative_to(ROOT)} into {venv.name}/")
@@ -128,10 +141,10 @@ def ensure_server_roots() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - runs under the machine's python3, before any venv exists
         sys.exit(f"Python 3.11+ needed, this is {sys.version.split()[0]}")
     started = time.monotonic()
-    ensure_venv(VENV, ROOT / "requirements.txt")
+    ensure_venv(VENV, TEST_REQUIREMENTS)
     ensure_venv(BUGSINK_VENV, TESTS / "requirements-bugsink.txt")
     ensure_npm_tools()
     ensure_chromium()
@@ -141,8 +154,7 @@ def main(argv: list[str]) -> int:
     log(f"environment ready in {time.monotonic() - started:.0f} s; running pytest")
     ARTIFACTS.mkdir(exist_ok=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [str(VENV / "bin" / "python"), "-m", "pytest", "-c", str(TESTS / "pytest.ini"), "--rootdir", str(ROOT),
-           "--junitxml", str(ARTIFACTS / "junit.xml"), *argv]  # fmt: skip
+    cmd = [str(VENV / "bin" / "python"), "-m", "pytest", "--junitxml", str(ARTIFACTS / "junit.xml"), *argv]
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode
 
 

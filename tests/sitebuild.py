@@ -2,6 +2,6 @@
 `sitebuild`; the code lives in services/sitebuild.py. Drop this file once they import services.sitebuild."""
 
 from services.paths import DOCS, ROOT
-from services.sitebuild import build_site, built_pages, code_blocks, snippet_refs
+from services.sitebuild import SITE_PATH, build_site, built_pages, code_blocks, snippet_refs
 
-__all__ = ["DOCS", "ROOT", "build_site", "built_pages", "code_blocks", "snippet_refs"]
+__all__ = ["DOCS", "ROOT", "SITE_PATH", "build_site", "built_pages", "code_blocks", "snippet_refs"]

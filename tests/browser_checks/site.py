@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from sitebuild import SITE_PATH
+
 ORIGIN = "http://site.invalid/"  # a stand-in origin to resolve relative links against
 
 
@@ -93,10 +95,11 @@ class CrawlResult:
     external: int = 0  # links to other sites (not followed: no network here)
 
 
-def crawl(site: Path) -> CrawlResult:
+def crawl(site: Path, served_at: str = SITE_PATH) -> CrawlResult:
     """Follow every internal link, stylesheet, script and image from the home page (and the 404 page).
 
-    A reference is broken when its file is missing or its #fragment names no element of the target.
+    A reference is broken when its file is missing or its #fragment names no element of the target. The site
+    is taken as served under `served_at`, as GitHub Pages serves it, so 404.html's absolute links resolve.
     """
     result = CrawlResult()
     parsed: dict[Path, _LinkParser] = {}
@@ -113,7 +116,7 @@ def crawl(site: Path) -> CrawlResult:
         if path not in parsed:
             parsed[path] = _parse(path)
         page = parsed[path]
-        base = urljoin(ORIGIN, url)
+        base = urljoin(ORIGIN, served_at.lstrip("/") + url)
         for tag, ref in page.refs:
             target = urljoin(base, ref)
             parts = urlsplit(target)
@@ -121,7 +124,8 @@ def crawl(site: Path) -> CrawlResult:
                 result.external += 1
                 continue
             result.checked += 1
-            file = _target_file(site, parts.path)
+            inside = parts.path.startswith(served_at)
+            file = _target_file(site, parts.path.removeprefix(served_at)) if inside else None
             if file is None:
                 result.broken.append(f"{url or '/'}: <{tag}> {ref} -> no such file")
                 continue

@@ -7,6 +7,7 @@ import functools
 import http.server
 import os
 import shutil
+import tempfile
 import threading
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -59,14 +60,20 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_dir(directory: Path, handler_class: type = _QuietHandler):
-    """Serve `directory` over HTTP on a free 127.0.0.1 port in a thread; yields the base URL."""
-    handler = functools.partial(handler_class, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve_dir(directory: Path, handler_class: type = _QuietHandler, path: str = "/"):
+    """Serve `directory` over HTTP under `path` ("/", or "/background-guide/" as GitHub Pages serves a project
+    site) on a free 127.0.0.1 port in a thread; yields the base URL."""
+    prefix = path.strip("/")
+    with tempfile.TemporaryDirectory(prefix="serve-") as root:
+        if prefix:  # the server's root holds `directory` under `path`, as a symlink
+            (Path(root) / prefix).parent.mkdir(parents=True, exist_ok=True)
+            (Path(root) / prefix).symlink_to(directory.resolve(), target_is_directory=True)
+        handler = functools.partial(handler_class, directory=root if prefix else str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/" + (f"{prefix}/" if prefix else "")
+        finally:
+            server.shutdown()
+            server.server_close()

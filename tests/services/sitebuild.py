@@ -8,11 +8,17 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .paths import DOCS, ROOT
 
+# The path the site is published under: site_url's ("/background-guide/" on GitHub Pages). 404.html loads its
+# assets from there (MkDocs makes its links absolute: the page answers for any missing URL), so the browser
+# checks serve the build under it, as GitHub Pages does.
+SITE_PATH = urlsplit(re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)[1]).path
+
 SNIPPET_REF = re.compile(r'--8<--\s+"([^"]+)"')
-CODE_BLOCK = re.compile(r'<div class="language-([\w-]+) highlight">(.*?)</code></pre></div>', re.S)
+CODE_BLOCK = re.compile(r'<div class="language-([\w-]+)(?: [\w-]+)* highlight">(.*?)</code></pre></div>', re.S)
 TAG = re.compile(r"<[^>]+>")
 FILENAME = re.compile(r'<span class="filename">.*?</span>', re.S)
 
