@@ -126,16 +126,30 @@ def test_plain_snippets_run_on_each_build(build, snippet_runs):
         assert all(e.startswith("redis.exceptions.ResponseError: unknown command 'HSETEX'") for e in failing.values())
 
 
+def header(first: str) -> list[str]:
+    """The first two lines of a table with one column per build."""
+    labels = [first, *(b.label for b in REDIS_BUILDS)]
+    return ["| " + " | ".join(labels).lstrip() + " |", "|---" * len(labels) + "|"]
+
+
 def _names(rels: list[str]) -> str:
     return ", ".join(f"`{Path(rel).name}`" for rel in rels) or "none"
 
 
 def test_snippet_table_and_per_build_outputs(snippet_runs, builds_outcome, request):
     every = {build: snippet_runs(build) for build in REDIS_BUILDS}
-    rows = ["| Server | Snippets run | Print their `#>` lines | Print something else | Stop with an error |", "|---|---|---|---|---|"]
+    rows = [
+        "| Server | Snippets run | Print their `#>` lines | Print something else | Stop with an error |",
+        "|---|---|---|---|---|",
+    ]
     for build, runs in every.items():
-        by = {kind: sorted(rel for rel, run in runs.items() if run.outcome == kind) for kind in ("same", "differs", "fails")}
-        rows.append(f"| {build.label} ({build.version}) | {len(runs)} | {len(by['same'])} | {_names(by['differs'])} | {_names(by['fails'])} |")
+        by = {
+            kind: sorted(rel for rel, run in runs.items() if run.outcome == kind)
+            for kind in ("same", "differs", "fails")
+        }
+        server = f"{build.label} ({build.version})"
+        cells = [server, len(runs), len(by["same"]), _names(by["differs"]), _names(by["fails"])]
+        rows.append("| " + " | ".join(map(str, cells)) + " |")
     builds_outcome("snippets.md", "\n".join(rows))
 
     varying = sorted({rel for runs in every.values() for rel, run in runs.items() if run.outcome != "same"})
@@ -169,8 +183,18 @@ def output_tabs(runs: dict[Build, Run]) -> str:
             parts.append("    Prints exactly the `#>` lines above.\n")
             continue
         lines = list(run.printed) + ([run.error] if run.error else [])
-        differ = [str(i) for i, line in enumerate(lines, 1) if i > len(run.shown) or run.shown[i - 1] != line or line == run.error]
-        intro = "Prints, then stops with an error:" if run.error and run.printed else "Stops with an error:" if run.error else "Prints (lines unlike the `#>` lines highlighted):"
+        differ = [
+            str(i)
+            for i, line in enumerate(lines, 1)
+            if i > len(run.shown) or run.shown[i - 1] != line or line == run.error
+        ]
+        intro = (
+            "Prints, then stops with an error:"
+            if run.error and run.printed
+            else "Stops with an error:"
+            if run.error
+            else "Prints (lines unlike the `#>` lines highlighted):"
+        )
         parts.append(f"    {intro}\n")
         parts.append(f'    ```text hl_lines="{" ".join(differ)}"')
         parts.extend(f"    {line}" if line else "" for line in lines)
@@ -254,7 +278,7 @@ def short(argv: tuple[str, ...], answer: str) -> str:
 
 def test_commands_table(observed, builds_outcome):
     every = {build: observed(build)["commands"] for build in REDIS_BUILDS}
-    rows = ["| Command | " + " | ".join(b.label for b in REDIS_BUILDS) + " |", "|---" * (len(REDIS_BUILDS) + 1) + "|"]
+    rows = header("Command")
     example = None
     for argv, _ in COMMANDS:
         line = " ".join(argv)
@@ -308,7 +332,9 @@ def freed_in_background_by_del(client: redis.Redis) -> int:
 
 def acl_denials(admin: redis.Redis, server: RedisServer) -> tuple[str, str]:
     admin.acl_setuser("report-reader", enabled=True, passwords=["+pw"], keys=["report:*"], commands=["+get"])
-    reader = redis.Redis(host="127.0.0.1", port=server.port, username="report-reader", password="pw", decode_responses=True)
+    reader = redis.Redis(
+        host="127.0.0.1", port=server.port, username="report-reader", password="pw", decode_responses=True
+    )
     texts = []
     for denied in (lambda: reader.set("report:daily", "0"), lambda: reader.get("user:1:email")):
         with pytest.raises(redis.exceptions.NoPermissionError) as refused:
@@ -338,7 +364,9 @@ def test_defaults_and_behaviour_that_differ(build, observed):
     # io-threads-do-reads: an immutable option on 7.0, gone on 8.0 and Valkey 8.1
     gone = "Unknown option or number of arguments for CONFIG SET - 'io-threads-do-reads'"
     assert (gone in seen["io_threads_do_reads"]) == (build.generation == "current")
-    assert seen["cli_refused"].endswith(f"Could not connect to {'Valkey' if valkey else 'Redis'} at 127.0.0.1:6379: Connection refused")
+    assert seen["cli_refused"].endswith(
+        f"Could not connect to {'Valkey' if valkey else 'Redis'} at 127.0.0.1:6379: Connection refused"
+    )
 
 
 def test_differences_table(observed, builds_outcome):
@@ -349,14 +377,18 @@ def test_differences_table(observed, builds_outcome):
 
     def version(seen) -> str:
         name, redis_version, valkey_version = seen["version"]
-        return f"`redis_version:{redis_version}`" + (f", `server_name:{name}`, `valkey_version:{valkey_version}`" if valkey_version else "")
+        return f"`redis_version:{redis_version}`" + (
+            f", `server_name:{name}`, `valkey_version:{valkey_version}`" if valkey_version else ""
+        )
+
+    def lazyfree(seen) -> str:
+        user_del = f"`{seen['lazyfree']['lazyfree-lazy-user-del']}`"
+        return user_del + ("" if len(set(seen["lazyfree"].values())) == 1 else " (others differ)")
 
     rows = [
-        "| | " + " | ".join(b.label for b in REDIS_BUILDS) + " |",
-        "|---" * (len(REDIS_BUILDS) + 1) + "|",
+        *header(""),
         row("`INFO server`", version),
-        row("`CONFIG GET lazyfree-lazy-user-del` (and the other lazy-free options)",
-            lambda s: f"`{s['lazyfree']['lazyfree-lazy-user-del']}`" + ("" if len(set(s["lazyfree"].values())) == 1 else " (others differ)")),
+        row("`CONFIG GET lazyfree-lazy-user-del` (and the other lazy-free options)", lazyfree),
         row("`DEL` of a 1,000-field hash, freed in the background (`INFO memory` `lazyfreed_objects`)",
             lambda s: f"{s['del_in_background']} object" + ("s" if s["del_in_background"] != 1 else "")),
         row("`CONFIG SET io-threads-do-reads yes`", lambda s: f"`{s['io_threads_do_reads']}`"),
@@ -364,7 +396,7 @@ def test_differences_table(observed, builds_outcome):
         row("The CLI, nothing listening on the port", lambda s: "`" + s["cli_refused"].splitlines()[-1] + "`"),
     ]  # fmt: skip
     builds_outcome("differences.md", "\n".join(rows))
-    noperm = ["| ACL user denied | " + " | ".join(b.label for b in REDIS_BUILDS) + " |", "|---" * (len(REDIS_BUILDS) + 1) + "|"]
+    noperm = header("ACL user denied")
     for i, what in enumerate(("a command (`SET`)", "a key (`GET user:1:email`)")):
         noperm.append(f"| {what} | " + " | ".join(f"`{every[b]['noperm'][i]}`" for b in REDIS_BUILDS) + " |")
     builds_outcome("noperm.md", "\n".join(noperm))
