@@ -111,6 +111,10 @@ class SnippetContext:
     def redis_small_server(self) -> RedisServer:
         return self._session("redis_small_server")
 
+    def redis_of_build(self, name: str) -> RedisServer:
+        """A private server of build `name` ("redis-8.0"), shared by the session (on_build in setups/redis.py)."""
+        return self._session("redis_of_build")(name)
+
     @contextmanager
     def running(self, monkeypatch: pytest.MonkeyPatch):
         """Enter the snippet's setups, then give it its env, cwd and import path; undo all afterwards."""

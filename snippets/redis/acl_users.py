@@ -39,11 +39,11 @@ def refused(command):
 
 
 print(refused(lambda: reader.set("report:daily", "0 orders")))
-#> this user has no permissions to run the 'set' command
+#> User report-reader has no permissions to run the 'set' command
 print(refused(lambda: reader.get("user:1:email")))  # not under report:*
-#> this user has no permissions to access one of the keys used as arguments
+#> No permissions to access a key
 print(refused(reader.flushall))
-#> this user has no permissions to run the 'flushall' command
+#> User report-reader has no permissions to run the 'flushall' command
 
 admin.acl_deluser("report-reader")
 admin.delete("report:daily", "user:1:email")

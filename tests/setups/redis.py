@@ -55,6 +55,20 @@ def subscriber_listens(ctx: SnippetContext):
         assert log.read_text().strip() == "['order 1 shipped', 'order 2 shipped']"
 
 
+def on_build(name: str):
+    """The snippet runs on a private server of build `name` (services/generations.py), flushed first, instead of the
+    default one: for snippets that need Redis 8, whose `#>` lines are Redis 8.0's output."""
+
+    @contextmanager
+    def setup(ctx: SnippetContext):
+        server = ctx.redis_of_build(name)
+        server.client().flushall()  # our private server only
+        ctx.env["REDIS_URL"] = server.url
+        yield
+
+    return setup
+
+
 def _only_the_default_user(ctx: SnippetContext) -> None:
     assert redis.Redis.from_url(ctx.env["REDIS_URL"], decode_responses=True).acl_users() == ["default"]
 
@@ -86,5 +100,8 @@ SETUPS = {
     ],
     "redis/notify_subscriber.py": [publisher_runs_once_subscribed],
     "redis/notify_publisher.py": [subscriber_listens],
-    "redis/acl_users.py": [afterwards(_only_the_default_user)],
+    "redis/acl_users.py": [on_build("redis-8.0"), afterwards(_only_the_default_user)],
+    # Redis 8.0 only (hash-field TTLs); tests/claims/test_redis_builds.py runs them on every build
+    "redis/session_store_field_ttl.py": [on_build("redis-8.0")],
+    "redis/cache_parts_field_ttl.py": [on_build("redis-8.0")],
 }
