@@ -1,7 +1,8 @@
 """Celery: no-op task throughput and round-trip latency by broker, result backend and pool; call overhead.
 
-Services, all private to this run: a throwaway vhost on the local RabbitMQ, a redis-server for the
-Redis broker (db 0) and the result backend (db 1), and a second redis-server that only counts
+Services, all private to this run and of the generation asked for (--generation: Redis 8.0 and
+RabbitMQ 4.0 from the Debian 13 root, or Redis 7.0 and RabbitMQ 3.10): a RabbitMQ node, a redis-server
+for the Redis broker (db 0) and the result backend (db 1), and a second redis-server that only counts
 finished tasks. Workers are real `celery worker` processes (tests/services/celery_worker), with the
 suite's options: concurrency 2 (this machine has 2 cores), --without-gossip --without-mingle, INFO log.
 """
@@ -12,14 +13,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import BENCH, Section, log, parse_args, percentile
+from common import BENCH, Section, builds, log, parse_args, percentile
 
 import celery
 import kombu
+import pika
 from celery_bench_app import create_app
 from services.celery_worker import CeleryWorker
 from services.procs import eventually
-from services.rabbitmq import Vhost
+from services.rabbitmq_node import RabbitNode
 from services.redis_server import RedisServer
 
 THROUGHPUT = "celery-throughput"
@@ -34,7 +36,7 @@ def throughput(app, task, n: int, counter) -> tuple[float, float]:
     publishing and running do not compete for the 2 cores; then `add_consumer`, and the clock runs
     until the counter says n.
     """
-    if not app.control.cancel_consumer("celery", reply=True, timeout=10, limit=1):
+    if not app.control.cancel_consumer("celery", reply=True, timeout=60, limit=1):
         raise RuntimeError("the worker did not answer cancel_consumer")
     counter.set("bench:done", 0)
     started = time.perf_counter()
@@ -42,7 +44,7 @@ def throughput(app, task, n: int, counter) -> tuple[float, float]:
         task.delay()
     published = time.perf_counter() - started
     started = time.perf_counter()
-    if not app.control.add_consumer("celery", reply=True, timeout=10, limit=1):
+    if not app.control.add_consumer("celery", reply=True, timeout=60, limit=1):
         raise RuntimeError("the worker did not answer add_consumer")
     eventually(lambda: int(counter.get("bench:done")) >= n, 120, interval=0.005, what=f"{n} {task.name} tasks")
     return time.perf_counter() - started, published
@@ -52,7 +54,7 @@ def latencies(task, m: int) -> list[float]:
     samples = []
     for _ in range(m):
         started = time.perf_counter()
-        task.delay().get(timeout=10)
+        task.delay().get(timeout=60)  # generous: a busy machine, not what is measured
         samples.append(time.perf_counter() - started)
     return samples
 
@@ -68,16 +70,20 @@ def main() -> None:
     args = parse_args(__doc__)
     n = 20 if args.tiny else 1000
     m = 5 if args.tiny else 200
-    s = Section("celery", tiny=args.tiny)
+    s = Section("celery", tiny=args.tiny, generation=args.generation)
+    redis_build, rabbitmq_build = builds(args.generation)
     s.versions.update({"Celery": celery.__version__, "kombu": kombu.__version__})
 
-    with tempfile.TemporaryDirectory(prefix="bench-celery-") as tmp, Vhost(prefix="bench") as vhost, \
-            RedisServer(Path(tmp), name="celery-redis") as redis_srv, \
-            RedisServer(Path(tmp), name="counter") as counter_srv:  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="bench-celery-") as tmp, RabbitNode(build=rabbitmq_build) as node, \
+            RedisServer(Path(tmp), name="celery-redis", build=redis_build) as redis_srv, \
+            RedisServer(Path(tmp), name="counter", build=redis_build) as counter_srv:  # fmt: skip
         backend = f"redis://127.0.0.1:{redis_srv.port}/1"
         counter_url = f"redis://127.0.0.1:{counter_srv.port}/0"
         counter = counter_srv.client()
-        brokers = {"rabbitmq": vhost.url, "redis": f"redis://127.0.0.1:{redis_srv.port}/0"}
+        s.versions["Redis server"] = counter.info("server")["redis_version"]
+        with pika.BlockingConnection(pika.URLParameters(node.url)) as conn:
+            s.versions["RabbitMQ"] = str(conn._impl.server_properties["version"])
+        brokers = {"rabbitmq": node.url, "redis": f"redis://127.0.0.1:{redis_srv.port}/0"}
         runs = [("rabbitmq", "threads"), ("redis", "threads"), ("rabbitmq", "prefork")]
         names = {"rabbitmq": "RabbitMQ", "redis": "Redis"}
 
@@ -113,8 +119,8 @@ def main() -> None:
                            per_call_us(noop, calls // 4), unit="µs", n=calls // 4)  # fmt: skip
                     s.time("celery-roundtrip", OVERHEAD, "noop.delay().get(): RabbitMQ, worker, Redis backend, p50",
                            s.rows["celery-latency-rabbitmq-p50"].value * 1000, unit="µs", n=m)  # fmt: skip
-                    # Last: the worker stops consuming for good, the backlog goes with the vhost.
-                    if not app.control.cancel_consumer("celery", reply=True, timeout=10, limit=1):
+                    # Last: the worker stops consuming for good, the backlog goes with the private node.
+                    if not app.control.cancel_consumer("celery", reply=True, timeout=60, limit=1):
                         raise RuntimeError("the worker did not answer cancel_consumer")
                     s.time("celery-delay", OVERHEAD, "noop.delay(): publish to RabbitMQ, result expected in Redis "
                            "(no worker consuming)", per_call_us(noop.delay, n), unit="µs", n=n)  # fmt: skip

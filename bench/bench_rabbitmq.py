@@ -1,6 +1,8 @@
 """RabbitMQ with pika: publish rate by delivery mode and confirm style, connection reuse, and prefetch.
 
-Runs in a throwaway vhost on the local broker (tests/services/rabbitmq.Vhost), deleted at the end.
+Runs on a private RabbitMQ node started here (tests/services/rabbitmq_node: own name, ports and data dir,
+default configuration) of the generation asked for (--generation: 4.0 from the Debian 13 root, or 3.10),
+never on the shared broker; the node and its data go at the end.
 A publish counts when the broker holds the message: each case ends when a passive queue declare
 reports all of them in the queue (with confirms, when the last confirm arrived; the count is then
 already complete). Messages are 1,000 bytes into one durable classic queue, purged between cases.
@@ -11,11 +13,11 @@ from __future__ import annotations
 import statistics
 import time
 
-from common import Section, log, parse_args
+from common import Section, builds, log, parse_args
 
 import pika
 from services.procs import eventually
-from services.rabbitmq import Vhost
+from services.rabbitmq_node import RabbitNode
 
 QUEUE = "bench.publish"
 BODY = b"x" * 1000
@@ -159,13 +161,14 @@ def main() -> None:
     n_conn = 10 if args.tiny else 200
     repeats = 1 if args.tiny else 3
     per = f"median of {repeats}" if repeats > 1 else "1 run"
-    s = Section("rabbitmq", tiny=args.tiny)
+    s = Section("rabbitmq", tiny=args.tiny, generation=args.generation)
+    _, build = builds(args.generation)
 
     def median(fn, *fn_args) -> float:
         return statistics.median(fn(*fn_args) for _ in range(repeats))
 
-    with Vhost(prefix="bench") as vhost:
-        params = pika.URLParameters(vhost.url)
+    with RabbitNode(build=build) as node:
+        params = pika.URLParameters(node.url)
         conn = pika.BlockingConnection(params)
         s.versions["RabbitMQ"] = str(conn._impl.server_properties["version"])
         s.versions["pika"] = pika.__version__

@@ -1,6 +1,8 @@
 """Redis: 10,000 SETs by round trip, pipeline, transaction and asyncio, beside redis-benchmark on the same server.
 
-Everything runs against one private redis-server (free port, temp dir, no persistence) started here.
+Everything runs against one private redis-server (free port, temp dir, no persistence) started here, of
+the generation asked for (--generation: Redis 8.0 from the Debian 13 root, or Redis 7.0), and that build's
+own redis-benchmark.
 The hiredis comparison runs in its own small venv (bench/requirements-hiredis.txt) against the same
 server, so the guide's .venv keeps redis-py's pure-Python parser, which is what the snippets use.
 """
@@ -11,12 +13,11 @@ import asyncio
 import csv
 import io
 import json
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from common import BENCH, HIREDIS_PYTHON, Row, Section, log, parse_args, timed
+from common import BENCH, HIREDIS_PYTHON, Row, Section, builds, log, parse_args, timed
 
 import redis
 import redis.asyncio
@@ -64,12 +65,12 @@ def asyncio_concurrent(url: str, names: list[str], concurrency: int) -> float:
     return asyncio.run(main())
 
 
-def redis_benchmark(port: int, n: int, clients: int, pipeline: int) -> dict[str, float]:
-    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", "set,get", "-n", str(n), "-c", str(clients),
+def redis_benchmark(build, port: int, n: int, clients: int, pipeline: int) -> dict[str, float]:
+    cmd = ["-h", "127.0.0.1", "-p", str(port), "-t", "set,get", "-n", str(n), "-c", str(clients),
            "--csv"]  # fmt: skip
     if pipeline > 1:
         cmd += ["-P", str(pipeline)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(build.argv("redis-benchmark", *cmd), capture_output=True, text=True, timeout=120, check=True)
     return {row["test"]: float(row["rps"]) for row in csv.DictReader(io.StringIO(done.stdout))}
 
 
@@ -77,11 +78,12 @@ def main() -> None:
     args = parse_args(__doc__)
     n = 300 if args.tiny else 10_000
     repeats = 1 if args.tiny else 3
-    s = Section("redis", tiny=args.tiny)
-    if not shutil.which("redis-benchmark"):
-        raise SystemExit("redis-benchmark not found: it ships with redis-server (apt-get install redis-server)")
+    s = Section("redis", tiny=args.tiny, generation=args.generation)
+    build, _ = builds(args.generation)
+    build.require()
 
-    with tempfile.TemporaryDirectory(prefix="bench-redis-") as tmp, RedisServer(Path(tmp), name="bench") as server:
+    with tempfile.TemporaryDirectory(prefix="bench-redis-") as tmp, \
+            RedisServer(Path(tmp), name="bench", build=build) as server:  # fmt: skip
         r = redis.Redis.from_url(server.url)
         info = r.info("server")
         s.versions["Redis server"] = info["redis_version"]
@@ -110,7 +112,7 @@ def main() -> None:
         for (clients, pipe), count in sizes.items():
             count = 1000 if args.tiny else count
             log(f"redis-benchmark -c {clients} -P {pipe} -n {count}")
-            rps = redis_benchmark(server.port, count, clients, pipe)
+            rps = redis_benchmark(build, server.port, count, clients, pipe)
             suffix = f"c{clients}" + (f"-p{pipe}" if pipe > 1 else "")
             how = f"{clients} {'client' if clients == 1 else 'clients'}"
             how += f", -P {pipe}" if pipe > 1 else ", no pipelining"

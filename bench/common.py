@@ -26,8 +26,21 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 
+def builds(generation: str):
+    """(Redis build, RabbitMQ build) of `generation`: what RedisServer(build=) and RabbitNode(build=) take."""
+    from services.generations import by_name
+
+    redis_name, rabbitmq_name = GENERATIONS[generation]
+    return by_name(redis_name), by_name(rabbitmq_name)
+
+
 def log(msg: str) -> None:
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+# The server generations (tests/services/generations.py) a bench section can run on: {name: (Redis, RabbitMQ)}.
+GENERATIONS = {"current": ("redis-8.0", "rabbitmq-4.0"), "debian12": ("redis-7.0", "rabbitmq-3.10")}
+GENERATION_LABELS = {"current": "current (Debian 13)", "debian12": "Debian 12"}
 
 
 def parse_args(doc: str | None = None, extra=None) -> argparse.Namespace:
@@ -36,6 +49,8 @@ def parse_args(doc: str | None = None, extra=None) -> argparse.Namespace:
         "--tiny", action="store_true", help="tiny sizes: checks the script runs, measures nothing useful"
     )
     parser.add_argument("--out", type=Path, required=True, help="where to write this section's JSON")
+    parser.add_argument("--generation", choices=list(GENERATIONS), default="current",
+                        help="the servers to start: Redis 8.0 / RabbitMQ 4.0 (current) or 7.0 / 3.10 (debian12)")
     if extra:
         extra(parser)
     return parser.parse_args()
@@ -104,8 +119,8 @@ class Row:
 class Section:
     """The rows of one bench script, written as JSON for bench/run.py to merge and render."""
 
-    def __init__(self, name: str, *, tiny: bool):
-        self.name, self.tiny = name, tiny
+    def __init__(self, name: str, *, tiny: bool, generation: str | None = None):
+        self.name, self.tiny, self.generation = name, tiny, generation
         self.rows: dict[str, Row] = {}
         self.versions: dict[str, str] = {}
         self.notes: list[str] = []
@@ -142,6 +157,7 @@ class Section:
         data = {
             "section": self.name,
             "tiny": self.tiny,
+            **({"generation": self.generation} if self.generation else {}),
             "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "seconds": round(time.monotonic() - self.started, 1),
             "versions": self.versions,

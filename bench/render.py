@@ -99,6 +99,64 @@ CELERY_TABLE = [
 ]
 
 
+# The server sections shown per generation side by side: (snippet section, groups, which servers the rows use).
+GENERATION_TABLES = [
+    ("generations-redis", ["redis-client", "redis-limit"], ("Redis server",)),
+    ("generations-rabbitmq", ["rabbitmq-publish", "rabbitmq-connection", "rabbitmq-consume"], ("RabbitMQ",)),
+    ("generations-queues", ["queue-throughput", "queue-latency", "queue-memory"], ("Redis server", "RabbitMQ")),
+    ("generations-celery", ["celery-throughput", "celery-latency"], ("RabbitMQ", "Redis server")),
+]
+SAME = 0.1  # within 10% either way: "about the same" (a busy 2-core machine is noisier than that)
+GENERATION_NAMES = {"current": "current", "debian12": "Debian 12"}
+GENERATION_LABELS = {"current": "current, Debian 13", "debian12": "Debian 12"}
+
+
+def _servers(versions: dict, keys: tuple[str, ...]) -> str:
+    names = {"Redis server": "Redis", "RabbitMQ": "RabbitMQ"}
+    return " + ".join(f"{names[k]} {versions[k]}" for k in keys if k in versions)
+
+
+def _better(row: dict, other: dict, names: list[str]) -> str:
+    """Which of two generations did better on a row: rates higher, times (and bytes) lower."""
+    ratio = row["value"] / other["value"]
+    if abs(ratio - 1) <= SAME:
+        return "about the same (±10%)"
+    first_wins = ratio > 1 if row["kind"] == "rate" else ratio < 1
+    return names[0] if first_wins else names[1]
+
+
+def generation_table(data: dict, groups: list[str], keys: tuple[str, ...]) -> str | None:
+    """One line per row of `groups`: its value on each generation of the run, the ratio, which did better."""
+    gens = data["meta"].get("generations", [])
+    others = data.get("generations", {})
+    if len(gens) < 2 or gens[1] not in others:
+        return None
+    first = all_rows(data)
+    second = {row["id"]: row for section in others[gens[1]].values() for row in section["rows"]}
+    versions = [_section_versions(data["sections"]), _section_versions(others[gens[1]])]
+    heads = [f"{_servers(v, keys)}<br>({GENERATION_LABELS[g]})" for v, g in zip(versions, gens[:2], strict=True)]
+    names = [GENERATION_NAMES[g] for g in gens[:2]]
+    lines = [f"| Case | {heads[0]} | {heads[1]} | {names[0]} ÷ {names[1]} | Better on |", "|---|---|---|---|---|"]
+    shown = 0
+    for group in groups:
+        for rid, row in first.items():
+            if row["group"] != group or rid not in second:
+                continue
+            other = second[rid]
+            lines.append(f"| [{row['label']}](#{rid}) | {fmt_num(row['value'])} {row['unit']} | "
+                         f"{fmt_num(other['value'])} {other['unit']} | {fmt_x(row['value'] / other['value'])} | "
+                         f"{_better(row, other, names)} |")  # fmt: skip
+            shown += 1
+    return "\n".join(lines) if shown else None
+
+
+def _section_versions(sections: dict) -> dict:
+    found: dict = {}
+    for section in sections.values():
+        found.update(section.get("versions", {}))
+    return found
+
+
 def side_by_side(columns: list[str], spec: list[tuple[str, list]], rows: dict, ratio: str | None = None) -> str:
     """A measure per line, a cell per column linking to its row on the Benchmarks page.
 
@@ -171,6 +229,14 @@ def meta_block(data: dict) -> str:
     m = meta["machine"]
     server_keys = (("Redis", "Redis server"), ("RabbitMQ", "RabbitMQ"), ("Bugsink", "bugsink"))
     servers = ", ".join(f"{name} {v[key]}" for name, key in server_keys if key in v)
+    if meta.get("servers"):  # the servers each generation ran on, private to the run; Bugsink runs once
+        per_gen = [f"{GENERATION_LABELS[g]}: {_servers(found, ('Redis server', 'RabbitMQ')).replace(' + ', ', ')}"
+                   for g, found in meta["servers"].items()]  # fmt: skip
+        servers = "; ".join(per_gen) + (f"; Bugsink {v['bugsink']}" if "bugsink" in v else "")
+    loads = [f"{name} {s['load'][0]} → {s['load'][1]}" for name, s in data["sections"].items() if "load" in s]
+    for gen, sections in data.get("generations", {}).items():
+        loads += [f"{name} ({GENERATION_LABELS[gen]}) {s['load'][0]} → {s['load'][1]}"
+                  for name, s in sections.items() if "load" in s]  # fmt: skip
     libs = ", ".join(f"{name} {v[key]}" for name, key in (
         ("redis-py", "redis"), ("hiredis", "hiredis"), ("pika", "pika"), ("Celery", "celery"), ("kombu", "kombu"),
         ("sentry-sdk", "sentry-sdk"), ("FastAPI", "fastapi"), ("MkDocs", "mkdocs"), ("Material", "mkdocs-material"),
@@ -184,6 +250,7 @@ def meta_block(data: dict) -> str:
         f"| Date | {meta['date']}" + (f"; kept from earlier runs: {', '.join(kept)}" if kept else "") + " |",
         f"| Machine | {m['cpus']} CPUs ({m['cpu_model']}), {m['ram_gib']} GiB RAM, {m['os']} |",
         f"| Load average, 1 min | {meta['load_before'][0]} before the run, {meta['load_after'][0]} after |",
+        *([f"| Load average per section, 1 min (start → end) | {'; '.join(loads)} |"] if loads else []),
         f"| Servers | {servers} |",
         f"| Python and libraries | Python {m['python']}, {libs} |",
     ]
@@ -229,6 +296,9 @@ def render(data: dict) -> str:
     for name, title, axis, bars, scale in CHARTS:
         present = any(rid in rows for rid, _ in bars)
         parts.append(section(name, chart(title, axis, bars, scale, rows) if present else missing))
+    for name, groups, keys in GENERATION_TABLES:
+        both = "*Not measured in this run: `python3 bench/run.py --generation both` fills this in.*"
+        parts.append(section(name, generation_table(data, groups, keys) or both))
     compared = (("queue-compare", QUEUE_COLUMNS, QUEUE_TABLE, None),
                 ("celery-compare", CELERY_COLUMNS, CELERY_TABLE, "Redis ÷ RabbitMQ"))  # fmt: skip
     for name, columns, spec, ratio in compared:

@@ -1,34 +1,35 @@
 #!/usr/bin/env python3
-"""The site's budgets, printed: page weight, Lighthouse scores, and build time with MkDocs vs Zensical.
+"""The site's budgets, printed: Lighthouse on every kind of page (before and after), page weight, build time.
 
-    .venv/bin/python bench/site_budget.py            # full run (several minutes on 2 cores)
-    .venv/bin/python bench/site_budget.py --tiny     # one of everything (what the test suite runs)
+    .venv/bin/python bench/site_budget.py --before main   # Lighthouse table, this tree vs main (~20-40 min)
+    .venv/bin/python bench/site_budget.py --full          # also build times (MkDocs vs Zensical), page weights
+                                                          # and the browser checks over the Zensical build
+    .venv/bin/python bench/site_budget.py --check         # quick: the pages and the server, no Lighthouse
     .venv/bin/python bench/site_budget.py --json out.json
 
-1. Build time: `mkdocs build --strict` of the whole site, and the same mkdocs.yml built with
-   Zensical (`zensical build --clean --strict`, from .venv-zensical made from bench/requirements-zensical.txt),
-   each on a fresh temp copy of docs/, snippets/ and mkdocs.yml; median of N runs, and the ratio.
-   Both builds must succeed: the site stays ready to move to Zensical.
-2. Page weight: every page of the MkDocs build loaded in headless Chromium with a cold cache, from a
-   local server that gzips text the way GitHub Pages does; the bytes transferred (headers + bodies,
-   including what the search worker fetches), after scrolling to the bottom and letting diagrams
-   render. Budget: 400 KB for a page without a diagram. The largest page is reported.
-3. Lighthouse (npm `lighthouse`, bench/package.json, with CHROME_PATH=Chromium) performance and
-   accessibility scores for the Home page and the heaviest page (and the heaviest page without a
-   diagram, for comparison); mobile preset (Lighthouse's default:
-   simulated slow 4G and a 4x slower CPU) and desktop preset; median of N runs. Goals: 95 and 100.
-4. (full run only) The browser checks of tests/browser_checks over the Zensical build: what readers
-   would lose if the site moved today. Zensical ignores MkDocs `hooks:`; docs/overrides/main.html does
-   what the site needs from both generators (vendored Mermaid, output lines marked for copying).
+1. Lighthouse (npm `lighthouse`, bench/package.json, CHROME_PATH=Debian's Chromium), mobile preset
+   (simulated slow 4G, 4x CPU slowdown) and desktop preset, median of N runs (3), served the way GitHub
+   Pages serves the site: gzip on. Pages: Home, compare/, redis/data-types/ and the largest page of each
+   kind (plain: no diagram and no tabs; long: most code blocks; with diagrams; with tabs). Each row prints
+   performance, accessibility, TBT, CLS, the main thread's Style & Layout and script time, and Lighthouse's
+   CPU benchmark index of each run. Goals: performance >= 95, TBT <= 200 ms, CLS 0, accessibility 100.
+   `--before REF` builds the site from that git ref too (its docs/, snippets/, mkdocs.yml) and prints both.
+2. (--full) Build time: `mkdocs build --strict` vs `zensical build --strict` (.venv-zensical from
+   bench/requirements-zensical.txt) on fresh temp copies; median of N runs. Both builds must succeed.
+3. (--full) Page weight: every page in headless Chromium, cold cache, bytes transferred with gzip, after
+   scrolling to the bottom. Budget: 400 KB for a page without a diagram.
+4. (--full) The browser checks of tests/browser_checks over the Zensical build: what readers would lose
+   if the site moved today (Zensical ignores MkDocs `hooks:`; docs/overrides/main.html covers both).
 
-Numbers depend on the machine and its load: the script prints Lighthouse's own CPU benchmark index
-and the load average next to them. Budgets are printed as verdicts, not asserted (exit status 0),
-except that both builds must succeed.
+Numbers depend on the machine and its load: the script prints the CPU benchmark index and the load
+average next to them (a quiet 2-core host gives an index of about 2,400-2,900; under load it drops).
+Budgets are printed as verdicts, not asserted (exit status 0), except that builds must succeed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -232,36 +233,168 @@ def page_weights(site: Path) -> list[dict]:
     return rows
 
 
-# -- 3. Lighthouse ----------------------------------------------------------------------------------
+# -- 3. Lighthouse on every kind of page ------------------------------------------------------------
+
+GOAL_TBT_MS, GOAL_CLS = 200, 0.0
+FIXED_PAGES = {"Home": "", "compare/": "compare/", "redis/data-types/": "redis/data-types/"}
+# A pre-rendered diagram (docs/hooks/diagrams.py) or one Mermaid renders in the browser (before it, and Zensical)
+DIAGRAM_MARKS = ('class="mermaid"', 'class="guide-diagram"')
 
 
-def lighthouse(cli: Path, url: str, preset: str, runs: int) -> dict:
-    results = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "report.json"
-            cmd = ["node", str(cli), url, "--quiet", "--output=json", f"--output-path={out}",
-                   "--only-categories=performance,accessibility",
-                   "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"]  # fmt: skip
-            if preset == "desktop":
-                cmd.append("--preset=desktop")
-            env = {**os.environ, "CHROME_PATH": chromium_path()}
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-            if done.returncode != 0 or not out.exists():
-                sys.exit(f"lighthouse failed for {url}:\n{done.stderr[-3000:]}")
-            report = json.loads(out.read_text())
-        audits = report["audits"]
-        results.append({
-            "performance": round(report["categories"]["performance"]["score"] * 100),
-            "accessibility": round(report["categories"]["accessibility"]["score"] * 100),
-            "fcp_ms": round(audits["first-contentful-paint"]["numericValue"]),
-            "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
-            "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
-            "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3),
-            "benchmark_index": round(report["environment"]["benchmarkIndex"]),
-        })  # fmt: skip
-    median = min(results, key=lambda r: abs(r["performance"] - statistics.median(x["performance"] for x in results)))
-    return {**median, "performance_all": [r["performance"] for r in results]}
+def page_stats(site: Path) -> dict[str, dict]:
+    """{url: {bytes, code, diagrams, tabs}} for every page of a build (404 left out)."""
+    stats = {}
+    for page in site_pages(site, include_404=False):
+        text = page.path.read_text()
+        stats[page.url] = {"bytes": len(text.encode()), "code": text.count('<div class="language-'),
+                           "diagrams": sum(text.count(m) for m in DIAGRAM_MARKS),
+                           "tabs": text.count('<div class="tabbed-set')}  # fmt: skip
+    return stats
+
+
+def pages_to_measure(site: Path) -> dict[str, str]:
+    """{row label: url}: the three pages of issue 18's table, then the largest page of each kind."""
+    stats = page_stats(site)
+    chosen = {label: url for label, url in FIXED_PAGES.items() if url in stats}
+    plain = [u for u, s in stats.items() if not s["diagrams"] and not s["tabs"]]
+    kinds = {
+        "largest plain": max(plain, key=lambda u: stats[u]["bytes"]) if plain else None,
+        "most code blocks": max(stats, key=lambda u: (stats[u]["code"], stats[u]["bytes"])),
+        "most diagrams": max(stats, key=lambda u: (stats[u]["diagrams"], stats[u]["bytes"])),
+        "most tab sets": max(stats, key=lambda u: (stats[u]["tabs"], stats[u]["bytes"])),
+    }
+    for label, url in kinds.items():
+        if url is None:
+            continue
+        s = stats[url]
+        counts = f"({s['code']} code, {s['diagrams']} diagrams, {s['tabs']} tab sets)"
+        same = next((k for k, v in chosen.items() if v == url), None)
+        if same:  # one row per page: a page of the fixed three that is also the largest of a kind
+            chosen[f"{same} = {label} {counts}"] = chosen.pop(same)
+        else:
+            chosen[f"{label}: {url or '/'} {counts}"] = url
+    return chosen
+
+
+def _median_run(results: list[dict]) -> dict:
+    middle = statistics.median(r["performance"] for r in results)
+    median = min(results, key=lambda r: abs(r["performance"] - middle))
+    return {**median, "performance_all": [r["performance"] for r in results],
+            "benchmark_all": [r["benchmark_index"] for r in results]}  # fmt: skip
+
+
+def _breakdown(audits: dict) -> dict[str, int]:
+    """Main-thread time by group (Lighthouse's mainthread-work-breakdown), in ms."""
+    items = (audits.get("mainthread-work-breakdown", {}).get("details") or {}).get("items", [])
+    return {i["group"]: round(i["duration"]) for i in items}
+
+
+def lighthouse(cli: Path, url: str, preset: str) -> dict:
+    """One Lighthouse run of `url` with `preset`: scores, timings, main-thread breakdown, CPU benchmark index."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = ["node", str(cli), url, "--quiet", "--output=json", f"--output-path={out}",
+               "--only-categories=performance,accessibility", "--max-wait-for-load=180000",
+               "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"]  # fmt: skip
+        if preset == "desktop":
+            cmd.append("--preset=desktop")
+        env = {**os.environ, "CHROME_PATH": chromium_path()}
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+        if done.returncode != 0 or not out.exists():
+            sys.exit(f"lighthouse failed for {url}:\n{done.stderr[-3000:]}")
+        report = json.loads(out.read_text())
+    audits = report["audits"]
+    work = _breakdown(audits)
+    return {
+        "performance": round(report["categories"]["performance"]["score"] * 100),
+        "accessibility": round(report["categories"]["accessibility"]["score"] * 100),
+        "fcp_ms": round(audits["first-contentful-paint"]["numericValue"]),
+        "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
+        "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+        "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3),
+        "dom_nodes": round(audits.get("dom-size", {}).get("numericValue", 0)),
+        "style_layout_ms": work.get("styleLayout", 0), "script_ms": work.get("scriptEvaluation", 0),
+        "benchmark_index": round(report["environment"]["benchmarkIndex"]),
+        "load_average": round(os.getloadavg()[0], 1),
+    }  # fmt: skip
+
+
+def meets(lh: dict) -> bool:
+    return (lh["performance"] >= GOALS["performance"] and lh["tbt_ms"] <= GOAL_TBT_MS and lh["cls"] <= GOAL_CLS
+            and lh["accessibility"] >= GOALS["accessibility"])  # fmt: skip
+
+
+def lighthouse_table(cli: Path, sites: dict[str, Path], pages: dict[str, str], presets: list[str],
+                     runs: dict[str, int]) -> dict:
+    """{site label: {row label: {preset: median result}}}. The runs of the sites alternate (before, after,
+    before, ...) so a change in the machine's load hits both alike; rows are printed as they are measured."""
+    out: dict = {name: {label: {} for label in pages} for name in sites}
+    with contextlib.ExitStack() as stack:
+        bases = {name: stack.enter_context(serve_gzip(site)) for name, site in sites.items()}
+        for label, url in pages.items():
+            for preset in presets:
+                results: dict[str, list] = {name: [] for name in sites}
+                n = runs.get(preset, 3)
+                for i in range(n):
+                    for name, base in bases.items():
+                        log(f"lighthouse {name} {preset} {url or '/'} run {i + 1}/{n}")
+                        results[name].append(lighthouse(cli, base + url, preset))
+                for name in sites:
+                    lh = out[name][label][preset] = _median_run(results[name])
+                    print(f"  {name:<6} {preset:<7} {_row(label, lh)}", flush=True)
+    return out
+
+
+def _row(label: str, lh: dict) -> str:
+    return (f"{label[:70]:<70} perf {lh['performance']:>3} {lh['performance_all']!s:<13} "
+            f"a11y {lh['accessibility']:>3}  TBT {lh['tbt_ms']:>5} ms  CLS {lh['cls']:<5}  "
+            f"LCP {lh['lcp_ms']:>5} ms  style&layout {lh['style_layout_ms']:>5} ms  script {lh['script_ms']:>5} ms  "
+            f"DOM {lh['dom_nodes']:>5}  CPU benchmark index {lh['benchmark_index']} {lh['benchmark_all']}  "
+            f"load {lh['load_average']}  {'meets the goals' if meets(lh) else 'BELOW the goals'}")  # fmt: skip
+
+
+def print_comparison(table: dict, presets: list[str]) -> None:
+    names = list(table)
+    print(f"\nbefore/after (median of the runs; goals: performance >= {GOALS['performance']}, TBT <= {GOAL_TBT_MS} ms,"
+          f" CLS {GOAL_CLS:g}, accessibility {GOALS['accessibility']}; CPU benchmark index in brackets)")  # fmt: skip
+    print(f"| page | preset | {' | '.join(f'{n}: perf / TBT / CLS / a11y [index]' for n in names)} |")
+    print("|---|---|" + "---|" * len(names))
+    for label in table[names[-1]]:
+        for preset in presets:
+            cells = []
+            for n in names:
+                lh = table[n].get(label, {}).get(preset)
+                cells.append(f"{lh['performance']} / {lh['tbt_ms']} ms / {lh['cls']:g} / {lh['accessibility']} "
+                             f"[{lh['benchmark_index']}]" if lh else "-")  # fmt: skip
+            print(f"| {label} | {preset} | {' | '.join(cells)} |")
+
+
+def build_ref(ref: str, out: Path) -> Path:
+    """Build the site as it was at git ref `ref` (its docs/, snippet folders and mkdocs.yml) into `out`."""
+    project = out.parent / "before-project"
+    project.mkdir(parents=True)
+    paths = ["docs", "snippets", "bench/results", "mkdocs.yml"]
+    archive = subprocess.run(["git", "archive", ref, *paths], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(project)], input=archive, check=True)
+    _timed([str(VENV_PYTHON), "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)], project, f"build of {ref}")
+    return out
+
+
+def check(site: Path) -> dict:
+    """Quick correctness of what the bench relies on (the test suite runs this): the pages it would
+    measure exist, and the server gzips text like GitHub Pages."""
+    import urllib.request
+
+    pages = pages_to_measure(site)
+    with serve_gzip(site) as base:
+        for url in pages.values():
+            request = urllib.request.Request(base + url, headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.headers["Content-Encoding"] == "gzip", url
+                assert b"<html" in gzip.decompress(response.read()), url
+    for label, url in pages.items():
+        print(f"  would measure {label} -> {url or '/'}")
+    return pages
 
 
 # -- main -------------------------------------------------------------------------------------------
@@ -271,91 +404,91 @@ def kb(n: int) -> str:
     return f"{n / 1024:,.0f} KB"
 
 
+def print_weights(rows: list[dict]) -> dict:
+    print("\npage weight (transferred, gzip as GitHub Pages serves; cold cache; whole page scrolled)")
+    print(f"  {'page':<32} {'transferred':>12} {'uncompressed':>13} {'requests':>8}  diagrams  budget")
+    for row in rows:
+        within = row["transferred"] <= PAGE_BUDGET
+        verdict = "n/a (diagram)" if row["diagrams"] else ("ok" if within else "OVER 400 KB")
+        print(f"  {row['url'] or '/':<32} {kb(row['transferred']):>12} {kb(row['uncompressed']):>13} "
+              f"{row['requests']:>8}  {row['diagrams']:>8}  {verdict}")  # fmt: skip
+    heaviest = max(rows, key=lambda r: r["transferred"])
+    print(f"  largest page: {heaviest['url'] or '/'} ({kb(heaviest['transferred'])})")
+    return heaviest
+
+
+def zensical_checks(zensical_site: Path) -> dict:
+    """What a move to Zensical would change for readers today: the browser checks over its build."""
+    from browser_checks.live import CHECKS, check_site
+
+    log("running the browser checks over the Zensical build")
+    report = check_site(zensical_site, ROOT)
+    found = {c: report.problems(c) for c in CHECKS}
+    print("\nZensical build in the browser (tests/browser_checks over its site/; 0 = passes):")
+    for c, pages in found.items():
+        first = next((f"{url or '/'}: {problems[0].splitlines()[0]}" for url, problems in pages.items()), "")
+        print(f"  {c:<8} {sum(map(len, pages.values())):>3} problem(s) on {len(pages)} page(s)  {first[:110]}")
+    return {c: sum(map(len, pages.values())) for c, pages in found.items()}
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiny", action="store_true", help="one build each, Lighthouse once on the Home page (mobile)")
-    parser.add_argument(
-        "--site", type=Path, help="use this MkDocs build for weights and Lighthouse instead of building one"
-    )
-    parser.add_argument("--builds", type=int, help="build runs per builder (default 5, tiny 1)")
-    parser.add_argument("--lighthouse-runs", type=int, help="Lighthouse runs per page and preset (default 3, tiny 1)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--site", type=Path, help="measure this MkDocs build instead of building the tree")
+    parser.add_argument("--before", metavar="REF", help="also build and measure the site at this git ref")
+    parser.add_argument("--before-site", type=Path, help="a build to measure as 'before' (instead of --before)")
+    parser.add_argument("--before-json", type=Path, help="the 'before' numbers from an earlier run's --json")
+    parser.add_argument("--name", default="after", help="the column name of the measured site (default: after)")
+    parser.add_argument("--full", action="store_true", help="also build times, page weights, Zensical checks")
+    parser.add_argument("--check", action="store_true", help="quick: pages to measure and gzip server, no Lighthouse")
+    parser.add_argument("--builds", type=int, default=5, help="build runs per builder (--full)")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page and preset (median)")
+    parser.add_argument("--desktop-runs", type=int, help="Lighthouse desktop runs (default: --runs)")
+    parser.add_argument("--presets", default="mobile,desktop", help="Lighthouse presets, comma-separated")
+    parser.add_argument("--only", help="measure only these row labels' pages (comma-separated URLs)")
     parser.add_argument("--json", type=Path, help="also write the numbers as JSON here")
     args = parser.parse_args()
-    builds = args.builds or (1 if args.tiny else 5)
-    lh_runs = args.lighthouse_runs or (1 if args.tiny else 3)
+    presets = args.presets.split(",")
     result: dict = {"load_average_at_start": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count()}
-
-    zensical = ensure_zensical()
-    cli = ensure_lighthouse()
-
-    log(f"building the site {builds}x with mkdocs and with zensical")
-    result["build"] = build_times(builds, zensical)
-    b = result["build"]
-    print(f"build time (median of {b['runs']}): mkdocs build --strict {b['mkdocs_s']} s, "
-          f"zensical build {b['zensical_s']} s; "
-          f"ratio mkdocs/zensical = {b['ratio_mkdocs_over_zensical']}x")  # fmt: skip
 
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site
         if site is None:
             site = Path(tmp) / "site"
             _timed([str(VENV_PYTHON), "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], ROOT, "mkdocs build")
-
-        log("measuring page weights")
-        rows = page_weights(site)
-        result["pages"] = rows
-        print("\npage weight (transferred, gzip as GitHub Pages serves; cold cache; whole page scrolled)")
-        print(f"  {'page':<32} {'transferred':>12} {'uncompressed':>13} {'requests':>8}  diagrams  budget")
-        for row in rows:
-            within = row["transferred"] <= PAGE_BUDGET
-            verdict = "n/a (diagram)" if row["diagrams"] else ("ok" if within else "OVER 400 KB")
-            print(f"  {row['url'] or '/':<32} {kb(row['transferred']):>12} {kb(row['uncompressed']):>13} "
-                  f"{row['requests']:>8}  {row['diagrams']:>8}  {verdict}")  # fmt: skip
-        heaviest = max(rows, key=lambda r: r["transferred"])
-        plain = [r for r in rows if not r["diagrams"]]
-        heaviest_plain = max(plain, key=lambda r: r["transferred"]) if plain else None
-        result["largest_page"] = heaviest["url"]
-        print(f"  largest page: {heaviest['url'] or '/'} ({kb(heaviest['transferred'])})")
-        if heaviest_plain:
-            print(f"  largest page without a diagram: {heaviest_plain['url'] or '/'} "
-                  f"({kb(heaviest_plain['transferred'])}, "
-                  f"budget 400 KB: {'ok' if heaviest_plain['transferred'] <= PAGE_BUDGET else 'OVER'})")  # fmt: skip
-
-        # Home, the heaviest page, and (for comparison) the heaviest page without a diagram
-        extra = [heaviest_plain["url"]] if heaviest_plain else []
-        targets = [""] if args.tiny else list(dict.fromkeys(["", heaviest["url"], *extra]))
-        presets = ["mobile"] if args.tiny else ["mobile", "desktop"]
-        result["lighthouse"] = {}
-        lighthouse_version = json.loads((BENCH / "node_modules" / "lighthouse" / "package.json").read_text())["version"]
-        print(f"\nLighthouse {lighthouse_version} "
-              f"(median of {lh_runs}; goals: performance >= {GOALS['performance']}, "
-              f"accessibility = {GOALS['accessibility']})")  # fmt: skip
-        with serve_gzip(site) as base:
-            for url in targets:
-                for preset in presets:
-                    log(f"lighthouse {preset} {url or '/'}")
-                    lh = lighthouse(cli, base + url, preset, lh_runs)
-                    result["lighthouse"][f"{url or '/'} {preset}"] = lh
-                    ok = lh["performance"] >= GOALS["performance"] and lh["accessibility"] >= GOALS["accessibility"]
-                    print(f"  {url or '/':<24} {preset:<8} performance {lh['performance']:>3} {lh['performance_all']}  "
-                          f"accessibility {lh['accessibility']:>3}  FCP {lh['fcp_ms']} ms  LCP {lh['lcp_ms']} ms  "
-                          f"TBT {lh['tbt_ms']} ms  CLS {lh['cls']}  (CPU benchmark index {lh['benchmark_index']})  "
-                          f"{'meets the goals' if ok else 'BELOW the goals'}")  # fmt: skip
-
-    zensical_site = Path(result["build"].pop("zensical_site"))
-    if not args.tiny:
-        # What a move to Zensical would change for readers today: the browser checks over its build.
-        from browser_checks.live import CHECKS, check_site
-
-        log("running the browser checks over the Zensical build")
-        report = check_site(zensical_site, ROOT)
-        found = {check: report.problems(check) for check in CHECKS}
-        result["zensical_browser_checks"] = {check: sum(map(len, pages.values())) for check, pages in found.items()}
-        print("\nZensical build in the browser (tests/browser_checks over its site/; 0 = passes):")
-        for check, pages in found.items():
-            first = next((f"{url or '/'}: {problems[0].splitlines()[0]}" for url, problems in pages.items()), "")
-            print(f"  {check:<8} {sum(map(len, pages.values())):>3} problem(s) on {len(pages)} page(s)  {first[:110]}")
-    shutil.rmtree(zensical_site, ignore_errors=True)
+        if args.check:
+            result["pages"] = check(site)
+            print("check: ok")
+            return 0
+        sites = {}
+        before = json.loads(args.before_json.read_text())["lighthouse"] if args.before_json else None
+        if args.before_site or args.before:
+            sites["before"] = args.before_site or build_ref(args.before, Path(tmp) / "before-site")
+        sites[args.name] = site
+        pages = pages_to_measure(site)
+        if args.only:
+            pages = {label: url for label, url in pages.items() if url in args.only.split(",")}
+        cli = ensure_lighthouse()
+        version = json.loads((BENCH / "node_modules" / "lighthouse" / "package.json").read_text())["version"]
+        print(f"Lighthouse {version}, median of {args.runs} (desktop {args.desktop_runs or args.runs}), gzip on; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        runs = {"mobile": args.runs, "desktop": args.desktop_runs or args.runs}
+        result["lighthouse"] = lighthouse_table(cli, sites, pages, presets, runs)
+        if before:  # measured earlier (--json of a run named "before", or of a run with a single column)
+            earlier = before["before"] if "before" in before else next(iter(before.values()))
+            result["lighthouse"] = {"before": earlier, **result["lighthouse"]}
+        print_comparison(result["lighthouse"], presets)
+        if args.full:
+            zensical = ensure_zensical()
+            log(f"building the site {args.builds}x with mkdocs and with zensical")
+            b = result["build"] = build_times(args.builds, zensical)
+            print(f"\nbuild time (median of {b['runs']}): mkdocs build --strict {b['mkdocs_s']} s, "
+                  f"zensical build {b['zensical_s']} s; ratio mkdocs/zensical = {b['ratio_mkdocs_over_zensical']}x")
+            log("measuring page weights")
+            result["pages"] = page_weights(site)
+            result["largest_page"] = print_weights(result["pages"])["url"]
+            zensical_site = Path(result["build"].pop("zensical_site"))
+            result["zensical_browser_checks"] = zensical_checks(zensical_site)
+            shutil.rmtree(zensical_site, ignore_errors=True)
     result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(f"\nmachine: {result['cpus']} CPUs, load average {result['load_average_at_start']} at start, "
           f"{result['load_average_at_end']} at end")  # fmt: skip

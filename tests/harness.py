@@ -111,17 +111,28 @@ class SnippetContext:
     def redis_small_server(self) -> RedisServer:
         return self._session("redis_small_server")
 
+    def redis_special(self, kind: str):
+        """A special server of the snippets' build (tests/fixtures/redis.py `redis_special`), shared by the session."""
+        return self._session("redis_special")(kind)
+
     def redis_of_build(self, name: str) -> RedisServer:
-        """A private server of build `name` ("redis-8.0"), shared by the session (on_build in setups/redis.py)."""
+        """A private server of build `name` ("redis-8.0"), shared by the session."""
         return self._session("redis_of_build")(name)
+
+    @contextmanager
+    def setups(self):
+        """Enter the snippet's setups (tests/setups/); their after-checks run on exit. For a snippet run as its
+        own process (`services.snippets.run(ctx.path, env=ctx.env)`) inside."""
+        with ExitStack() as stack:
+            for factory in factories_for(self.rel):
+                stack.enter_context(factory(self))
+            yield self
 
     @contextmanager
     def running(self, monkeypatch: pytest.MonkeyPatch):
         """Enter the snippet's setups, then give it its env, cwd and import path; undo all afterwards."""
         before = set(sys.modules)
-        with ExitStack() as stack:
-            for factory in factories_for(self.rel):
-                stack.enter_context(factory(self))
+        with self.setups():
             for key, value in self.env.items():
                 monkeypatch.setenv(key, value)
             monkeypatch.chdir(self.path.parent)

@@ -48,30 +48,60 @@ EXPECTED_ROWS = {
     "site": ["site-build", "site-snippets"],
 }
 
+SERVER_SECTIONS = ["redis", "rabbitmq", "queues", "celery"]  # run once per server generation
+# The servers each generation must have run on (tests/services/generations.py), by version prefix.
+SERVERS = {
+    "current": {"Redis server": "8.0.", "RabbitMQ": "4.0."},
+    "debian12": {"Redis server": "7.0.", "RabbitMQ": "3.10."},
+}
+GENERATION_SECTIONS = ["generations-redis", "generations-rabbitmq", "generations-queues", "generations-celery"]
 SECTION_MARK = re.compile(r"--8<-- \[start:([\w-]+)\]")
 PAGE_INCLUDE = re.compile(r'^--8<-- "latest\.md:([\w-]+)"$', re.M)
 
 
-def _check_data(data: dict, *, tiny: bool) -> None:
-    assert data["meta"]["tiny"] is tiny
-    assert list(data["sections"]) == list(EXPECTED_ROWS)
-    machine = data["meta"]["machine"]
-    assert machine["cpus"] > 0 and machine["ram_gib"] > 0 and machine["cpu_model"]
-    for key in ("Redis server", "RabbitMQ", "bugsink", "redis", "hiredis", "pika", "celery", "sentry-sdk", "mkdocs"):
-        assert data["meta"]["versions"].get(key), f"version of {key} missing"
-    ids = set()
-    for name, section in data["sections"].items():
-        rows = {row["id"]: row for row in section["rows"]}
-        assert set(rows) == set(EXPECTED_ROWS[name]), name
-        assert section["tiny"] is tiny
-        ids |= set(rows)
-        for row in rows.values():
+def _check_servers(sections: dict, generation: str) -> None:
+    """Every server section says which generation it ran on, and its servers are that generation's."""
+    for name in SERVER_SECTIONS:
+        if name in sections:
+            assert sections[name]["generation"] == generation, name
+            for key, prefix in SERVERS[generation].items():
+                if key in sections[name]["versions"]:
+                    assert sections[name]["versions"][key].startswith(prefix), (name, sections[name]["versions"])
+
+
+def _check_rows(sections: dict, ids: set[str]) -> None:
+    for name, section in sections.items():
+        for row in section["rows"]:
             assert row["value"] > 0, row
             assert row["kind"] in ("rate", "time") and row["unit"] and row["label"]
             for compared in row["compare"]:
                 assert compared["ratio"] > 0 and compared["text"], row
-    for section in data["sections"].values():  # every comparison points at a row of the run
-        assert {c["to"] for row in section["rows"] for c in row["compare"]} <= ids
+            assert {c["to"] for c in row["compare"]} <= ids, name  # every comparison points at a row of the run
+
+
+def _check_data(data: dict, *, tiny: bool, generations: list[str]) -> None:
+    assert data["meta"]["tiny"] is tiny
+    assert data["meta"]["generations"] == generations
+    assert list(data["sections"]) == list(EXPECTED_ROWS)
+    _check_servers(data["sections"], generations[0])
+    assert list(data["generations"]) == generations[1:]
+    for generation, sections in data["generations"].items():
+        assert list(sections) == SERVER_SECTIONS
+        _check_servers(sections, generation)
+        for name, section in sections.items():
+            assert {row["id"] for row in section["rows"]} == set(EXPECTED_ROWS[name]), (generation, name)
+            assert section["tiny"] is tiny
+        _check_rows(sections, {row["id"] for section in sections.values() for row in section["rows"]})
+    for generation in generations:
+        assert set(data["meta"]["servers"][generation]) == {"Redis server", "RabbitMQ"}
+    machine = data["meta"]["machine"]
+    assert machine["cpus"] > 0 and machine["ram_gib"] > 0 and machine["cpu_model"]
+    for key in ("Redis server", "RabbitMQ", "bugsink", "redis", "hiredis", "pika", "celery", "sentry-sdk", "mkdocs"):
+        assert data["meta"]["versions"].get(key), f"version of {key} missing"
+    for name, section in data["sections"].items():
+        assert {row["id"] for row in section["rows"]} == set(EXPECTED_ROWS[name]), name
+        assert section["tiny"] is tiny
+    _check_rows(data["sections"], {row["id"] for section in data["sections"].values() for row in section["rows"]})
 
 
 def _sections(markdown: str) -> set[str]:
@@ -84,14 +114,53 @@ def test_every_bench_script_runs_on_tiny_sizes(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     data = json.loads((tmp_path / "latest.json").read_text())
-    _check_data(data, tiny=True)
+    _check_data(data, tiny=True, generations=["current"])  # the default: Redis 8.0 and RabbitMQ 4.0
     rendered = (tmp_path / "latest.md").read_text()
     assert set(PAGE_INCLUDE.findall(PAGE.read_text())) <= _sections(rendered)
     assert "Tiny run" in rendered
 
 
-def test_committed_results_are_a_full_run_of_every_row():
-    _check_data(json.loads((RESULTS / "latest.json").read_text()), tiny=False)
+@pytest.mark.slow
+def test_the_debian12_generation_runs_redis_7_0(tmp_path):
+    """`--generation debian12` starts the Debian 12 servers (one small section: the flag, not every script)."""
+    cmd = [sys.executable, str(BENCH / "run.py"), "--tiny", "--generation", "debian12", "--only", "redis",
+           "--out-dir", str(tmp_path)]  # fmt: skip
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
+    data = json.loads((tmp_path / "latest.json").read_text())
+    assert data["meta"]["generations"] == ["debian12"] and list(data["sections"]) == ["redis"]
+    _check_servers(data["sections"], "debian12")
+    assert data["meta"]["servers"]["debian12"]["Redis server"].startswith("7.0.")
+
+
+def test_committed_results_are_a_full_run_of_every_row_on_both_generations():
+    _check_data(json.loads((RESULTS / "latest.json").read_text()), tiny=False, generations=["current", "debian12"])
+
+
+def test_the_generation_tables_say_which_generation_did_better():
+    """Rates: higher is better; times and bytes: lower; within 10%: about the same. Fake rows, no run."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from render import generation_table
+    finally:
+        sys.path.remove(str(BENCH))
+
+    def section(values: dict, generation: str, versions: dict) -> dict:
+        rows = [{"id": rid, "group": "redis-client", "label": rid, "value": v, "unit": u, "kind": k}
+                for rid, (v, u, k) in values.items()]  # fmt: skip
+        return {"rows": rows, "versions": versions, "generation": generation}
+
+    first = {"fast": (200.0, "SET/s", "rate"), "slow": (2.0, "ms", "time"), "same": (100.0, "SET/s", "rate")}
+    second = {"fast": (100.0, "SET/s", "rate"), "slow": (1.0, "ms", "time"), "same": (95.0, "SET/s", "rate")}
+    debian12 = {"redis": section(second, "debian12", {"Redis server": "7.0.15"})}
+    data = {"meta": {"generations": ["current", "debian12"]}, "generations": {"debian12": debian12},
+            "sections": {"redis": section(first, "current", {"Redis server": "8.0.2"})}}  # fmt: skip
+    lines = generation_table(data, ["redis-client"], ("Redis server",)).splitlines()
+    assert lines[0].startswith("| Case | Redis 8.0.2<br>(current, Debian 13) | Redis 7.0.15<br>(Debian 12) |")
+    assert lines[2].endswith("| 200 SET/s | 100 SET/s | 2.0× | current |")
+    assert lines[3].endswith("| 2.00 ms | 1.00 ms | 2.0× | Debian 12 |")
+    assert lines[4].endswith("| about the same (±10%) |")
+    assert generation_table({**data, "generations": {}}, ["redis-client"], ("Redis server",)) is None
 
 
 def test_committed_page_data_is_rendered_from_the_committed_json():
@@ -101,7 +170,11 @@ def test_committed_page_data_is_rendered_from_the_committed_json():
     finally:
         sys.path.remove(str(BENCH))
     data = json.loads((RESULTS / "latest.json").read_text())
-    assert (RESULTS / "latest.md").read_text() == render(data), "run: python3 bench/run.py --render"
+    rendered = (RESULTS / "latest.md").read_text()
+    assert rendered == render(data), "run: python3 bench/run.py --render"
+    for name in GENERATION_SECTIONS:  # the committed run has both generations side by side
+        body = rendered.split(f"[start:{name}]", 1)[1].split(f"[end:{name}]", 1)[0]
+        assert "Not measured" not in body and body.count("\n|") > 3, name
 
 
 def test_the_page_shows_every_rendered_section():

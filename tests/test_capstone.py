@@ -345,3 +345,21 @@ def test_every_process_is_stopped_when_the_app_fails_to_start(tmp_path, bugsink,
     redis, _vhost, smtp, worker, app = started
     assert all(_gone(p) for p in (redis.proc, worker.proc, app.proc))
     assert not _listening(smtp.port) and not _listening(redis.port)
+
+
+def test_a_short_smtp_outage_delays_the_welcome_email_instead_of_losing_it(client, stack, results):
+    """Review finding #29: the task retries connection errors with backoff; the email arrives once SMTP is back."""
+    before, retries_before = len(stack.smtp.messages), stack.worker.output().count(" retry: Retry in ")
+    with stack.smtp.outage():
+        user = signup(client, name="Lin")
+        eventually(lambda: stack.worker.output().count(" retry: Retry in ") > retries_before, 60, interval=0.3,
+                   what="a retry while the mail server is down")
+    mail = eventually(lambda: next(m for m in stack.smtp.messages[before:] if m["To"] == user["email"]), 300,
+                      interval=0.5, what="the welcome email after the outage")
+    retries = stack.worker.output().count(" retry: Retry in ") - retries_before
+    assert "ConnectionRefusedError" in stack.worker.output()
+    results("capstone/smtp_outage.md", "\n".join([
+        "| Mail server down while a user signs up | Measured |", "|---|---|",
+        f"| retries the worker logged (`ConnectionRefusedError`) | {retries} |",
+        f"| the welcome email arrived after the outage | {mail['Subject'] == 'Welcome, Lin!'} |",
+    ]), vary=True)

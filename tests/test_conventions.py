@@ -32,6 +32,15 @@ def test_bench_is_ruff_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_is_clean_over_tests_and_bench():
+    """The pinned ruff (this venv's), from the repo root, so pyproject.toml's config and exclusions apply."""
+    from ruff.__main__ import find_ruff_bin
+
+    result = subprocess.run([find_ruff_bin(), "check", "tests", "bench"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_the_root_ruff_config_applies_to_bench_and_skips_snippets():
     """The config has teeth (a long line in bench/ fails) and keeps out of snippets/ (their own rules apply)."""
     long_line = f"X = {'1' * 130!r}\n"

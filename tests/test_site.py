@@ -109,20 +109,42 @@ def test_every_python_snippet_runs_in_the_harness():
 def test_output_lines_are_marked_for_copy(built_site):
     """The page's first snippet (set_get_ttl.py) has its five `#>` lines marked, in order (later snippets add more)."""
     page = (built_site / "redis/index.html").read_text()
-    marked = re.findall(r'<span id="__span-[\d-]+" class="snippet-output">(.*?)\n?</span>', page, re.S)
+    marked = re.findall(r'<span class="snippet-output">(.*?)\n?</span>', page, re.S)  # code_lines.py: no ids
     shown = [re.sub(r"<[^>]+>", "", m).strip() for m in marked][:5]
     assert shown == ["#&gt; hello", "#&gt; 60", "#&gt; -1", "#&gt; None", "#&gt; -2"]
 
 
 def test_mermaid_script_only_on_pages_with_diagrams(built_site):
+    """Diagrams ship pre-rendered (docs/hooks/diagrams.py): Mermaid loads only for a block left to the browser."""
     for page in built_pages(built_site):
         text = page.read_text()
         has_diagram = 'class="mermaid"' in text
-        loads_mermaid = "javascripts/mermaid/esm/mermaid.esm.min.mjs" in text
+        loads_mermaid = "javascripts/vendor/mermaid/esm/mermaid.esm.min.mjs" in text
         assert has_diagram == loads_mermaid, page.relative_to(built_site)
         if loads_mermaid:  # before Material's bundle, or Material fetches Mermaid from a CDN
             assert text.index("mermaid.esm.min.mjs") < text.index("assets/javascripts/bundle.")
-    assert 'class="mermaid"' in (built_site / "index.html").read_text()
+    assert 'class="guide-diagram"' in (built_site / "index.html").read_text()
+
+
+def test_long_pages_render_their_sections_lazily(built_site):
+    """docs/hooks/sections.py: on every page, what follows a top-level heading sits in a .guide-section (the
+    browser lays it out near the screen), headings stay outside it (Material reads their positions), and
+    a heading nested in a tab or admonition splits nothing."""
+    sections = re.compile(r'<div class="guide-section">')
+    for page in built_pages(built_site):
+        article = page.read_text().split('<article class="md-content__inner md-typeset">', 1)[-1]
+        article = article.split("</article>", 1)[0]
+        headings = len(re.findall(r"<h[234] id=", article))
+        if headings == 0:
+            continue
+        wrapped = sections.findall(article)  # a top-level tab set splits a run in two
+        assert 0 < len(wrapped) <= headings + article.count('class="tabbed-set'), page.relative_to(built_site)
+        assert not re.search(r'<div class="guide-section">(?:(?!</div>).)*?class="tabbed-set', article, re.S)
+        assert not re.search(r'<div class="guide-section">\s*<h[234] ', article), page.relative_to(built_site)
+    compare = (built_site / "compare/index.html").read_text()
+    nested = re.search(r'<div class="tabbed-block">(?:(?!</div>).)*?<h[234] id="([^"]+)"', compare, re.S)
+    top = re.findall(r'</div>\s*<h2 id="([^"]+)"', compare)
+    assert len(top) >= 5 and not (nested and nested.group(1) in top)
 
 
 def test_no_reference_off_the_origin(built_site):
@@ -251,13 +273,19 @@ def test_ci_runs_the_readme_test_command():
 # -- what the Home page says we test against ------------------------------------------------------
 
 
-def test_home_page_versions_are_the_tested_ones(amqp_vhost, redis_server):
+def test_home_page_versions_are_the_tested_ones(amqp_vhost, redis_server, redis_of_build):
+    """The `#>` servers (RabbitMQ 4.0 behind every snippet vhost, Redis 8.0), the others every snippet also
+    runs on (Valkey 8.1, Redis 7.0 behind test_snippets.py, RabbitMQ 3.10: the version its root or host
+    package must have, services/roots.py), and the packages: each named with its major.minor."""
     import celery
     import pika
     import sentry_sdk
+    from services.generations import RABBITMQ_3_10
 
     home = (DOCS / "index.md").read_text()
     redis_version = redis_server.client().info("server")["redis_version"]
+    redis_8 = redis_of_build("redis-8.0").client().info("server")["redis_version"]
+    valkey = redis_of_build("valkey-8.1").client().info("server")["valkey_version"]
     conn = pika.BlockingConnection(pika.URLParameters(amqp_vhost.url))
     rabbit_version = str(conn._impl.server_properties["version"])
     conn.close()
@@ -268,7 +296,8 @@ def test_home_page_versions_are_the_tested_ones(amqp_vhost, redis_server):
         capture_output=True, text=True, check=True,
     ).stdout.strip()
     for claim, actual in [
-        ("Redis", redis_version), ("RabbitMQ", rabbit_version), ("Celery", celery.__version__),
+        ("Redis", redis_version), ("Redis", redis_8), ("Valkey", valkey), ("RabbitMQ", rabbit_version),
+        ("RabbitMQ", RABBITMQ_3_10.version), ("Celery", celery.__version__),
         ("sentry-sdk", sentry_sdk.VERSION), ("Bugsink", bugsink_version), ("Python", sys.version.split()[0]),
     ]:
         major_minor = ".".join(actual.split(".")[:2])

@@ -14,6 +14,9 @@ from .config import SENTRY_DSN
 
 
 def init_sentry() -> None:
+    # no send_default_pii / data_collection: task arguments stay [Filtered].
+    # If you add data_collection, add "queues": False, or every failing
+    # task's args and kwargs are sent in clear
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         integrations=[

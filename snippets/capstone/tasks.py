@@ -25,7 +25,23 @@ def init_sentry_in_worker(**_kwargs) -> None:
     init_sentry()
 
 
-@app.task
+# Retry what a retry can fix (the mail server down, slow, hanging up);
+# a 5xx answer or a missing user fails at once (smtplib's errors are all
+# OSErrors: autoretry_for=(OSError,) would retry those too).
+TRANSIENT = (
+    ConnectionError,
+    TimeoutError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
+
+
+@app.task(
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,  # 1 s, 2 s, 4 s, ... (with jitter)
+    max_retries=8,  # waits of at most 255 s in all
+    acks_late=True,  # a worker killed mid-send: the task runs again
+)
 def send_welcome_email(user_id: int) -> None:
     user = db.get_user(user_id)
     if user is None:

@@ -14,9 +14,10 @@ AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@localhost:5672/%2F")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
 
 app = Celery("calling_tasks", broker=AMQP_URL, backend=REDIS_URL)
+app.conf.task_default_queue = "calling_tasks"  # its own queue, not "celery"
 # The worker consumes both queues; "urgent" honours message priorities.
 app.conf.task_queues = [
-    Queue("celery"),
+    Queue("calling_tasks"),
     Queue("urgent", queue_arguments={"x-max-priority": 10}),
 ]
 

@@ -11,6 +11,7 @@ AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@localhost:5672/%2F")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
 
 app = Celery("canvas_tasks", broker=AMQP_URL, backend=REDIS_URL)
+app.conf.task_default_queue = "canvas_tasks"  # its own queue, not "celery"
 
 
 @app.task

@@ -15,10 +15,21 @@ SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
 SMTP_PORT = int(os.environ.get("SMTP_PORT", "1025"))
 
 app = Celery("email_tasks", broker=AMQP_URL, backend=REDIS_URL)
+app.conf.task_default_queue = "email_tasks"  # its own queue, not "celery"
+
+# Worth a retry: the server was down, slow or hung up. Not worth one: a
+# 5xx answer such as "550 User unknown" (smtplib's errors are OSErrors too,
+# so autoretry_for=(OSError,) would retry those 5 times as well).
+TRANSIENT = (
+    ConnectionError,  # refused, reset
+    TimeoutError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
 
 
 @app.task(
-    autoretry_for=(OSError,),  # SMTP errors and refused connections
+    autoretry_for=TRANSIENT,
     retry_backoff=True,
     max_retries=5,
 )

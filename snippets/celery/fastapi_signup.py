@@ -24,4 +24,7 @@ def signup(body: Signup) -> dict:
 @api.get("/tasks/{task_id}")
 def task_status(task_id: str) -> dict:
     result = send_welcome_email.AsyncResult(task_id)
+    if result.failed():  # result.result is the exception: not JSON
+        return {"state": result.state, "error": type(result.result).__name__}
+    # PENDING also means "no such id" (or a result that expired)
     return {"state": result.state, "result": result.result}

@@ -30,6 +30,7 @@ def create_app() -> Flask:
     app.config["CELERY"] = {
         "broker_url": AMQP_URL,
         "result_backend": REDIS_URL,
+        "task_default_queue": "flask_app",  # its own queue, not "celery"
     }
     celery_init_app(app)
 
@@ -41,6 +42,9 @@ def create_app() -> Flask:
     @app.get("/greetings/<task_id>")
     def greeting_status(task_id: str) -> dict:
         result = greet.AsyncResult(task_id)
+        if result.failed():  # result.result is the exception: not JSON
+            error = type(result.result).__name__
+            return {"state": result.state, "error": error}
         return {"state": result.state, "result": result.result}
 
     return app

@@ -18,6 +18,7 @@ BROKER_URL = os.environ.get("CELERY_BROKER_URL", AMQP_URL)
 
 app = Celery("reliable_tasks", broker=BROKER_URL, backend=REDIS_URL)
 app.conf.update(
+    task_default_queue="reliable_tasks",  # its own queue, not "celery"
     task_acks_late=True,  # acknowledge after the task ran, not on receipt
     task_reject_on_worker_lost=True,  # its process died: back to the queue
     worker_prefetch_multiplier=1,  # hold no more than it runs

@@ -11,6 +11,7 @@ AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@localhost:5672/%2F")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
 
 app = Celery("serialization_tasks", broker=AMQP_URL, backend=REDIS_URL)
+app.conf.task_default_queue = "serialization_tasks"  # not "celery"
 app.conf.update(  # Celery's defaults since 4.0, spelled out
     task_serializer="json",  # how calls are encoded
     result_serializer="json",  # how results are encoded

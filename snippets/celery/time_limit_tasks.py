@@ -16,6 +16,7 @@ AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@localhost:5672/%2F")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
 
 app = Celery("time_limit_tasks", broker=AMQP_URL, backend=REDIS_URL)
+app.conf.task_default_queue = "time_limit_tasks"  # its own queue, not "celery"
 
 
 @app.task(soft_time_limit=1, time_limit=10)

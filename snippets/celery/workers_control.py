@@ -36,6 +36,6 @@ print(short(app.control.add_consumer("images", **send)))
 #> [('default', {'ok': 'add consumer images'})]
 queues = app.control.inspect(destination=default).active_queues()
 print(sorted(q["name"] for q in queues[default[0]]))
-#> ['celery', 'images']
+#> ['images', 'routing_tasks']
 print(short(app.control.cancel_consumer("images", **send)))
 #> [('default', {'ok': 'no longer consuming from images'})]

@@ -20,6 +20,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", AMQP_URL)
 
 app = Celery("celery_broker_app", broker=BROKER_URL, backend=REDIS_URL)
+app.conf.task_default_queue = "celery_broker_app"  # not "celery"
 # ack after the task ran: a worker that dies mid-task means a re-run
 app.conf.task_acks_late = True
 app.conf.worker_prefetch_multiplier = 1

@@ -13,6 +13,7 @@ from celery import Celery
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@localhost:5672/%2F")
 
 app = Celery("rpc_backend_tasks", broker=AMQP_URL, backend="rpc://")
+app.conf.task_default_queue = "rpc_backend_tasks"  # not "celery"
 
 
 @app.task

@@ -32,12 +32,12 @@ for what, attempt in attempts.items():
     try:
         attempt(channel)
     except pika.exceptions.ChannelClosedByBroker as exc:
-        # "ACCESS_REFUSED - access to <resource> in vhost ... for user ..."
+        # "ACCESS_REFUSED - configure access to <resource> in vhost ..."
         reason = exc.reply_text.split(" - ")[1].split(" in vhost")[0]
         print(f"{what}: {exc.reply_code} {reason}")
-        #> declare (configure): 403 access to queue 'orders.mine'
-        #> publish (write): 403 access to exchange 'amq.topic'
-        #> delete (configure): 403 access to queue 'orders.work'
+        #> declare (configure): 403 configure access to queue 'orders.mine'
+        #> publish (write): 403 write access to exchange 'amq.topic'
+        #> delete (configure): 403 configure access to queue 'orders.work'
 print("connection still open:", connection.is_open)
 #> connection still open: True
 connection.close()

@@ -21,8 +21,11 @@ app.conf.task_default_queue = "sentry_tasks"
 
 @signals.celeryd_init.connect
 def init_sentry(**kwargs):
-    # runs in the worker before it takes tasks; Celery is detected
-    sentry_sdk.init(dsn=SENTRY_DSN, environment="worker")
+    # runs in the worker before it takes tasks; Celery is detected.
+    # environment = the deployment stage, the same as the web app's;
+    # the process role is a tag on every event of this process
+    sentry_sdk.init(dsn=SENTRY_DSN, environment="development")
+    sentry_sdk.get_global_scope().set_tag("component", "worker")
 
 
 @app.task

@@ -9,6 +9,7 @@ import hmac
 import json
 import os
 import smtplib
+from collections import OrderedDict
 from email.message import EmailMessage
 
 import httpx
@@ -29,6 +30,9 @@ SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
 ALERT_EMAIL_TO = os.environ.get("ALERT_EMAIL_TO")
 
 app = FastAPI()
+# digests of the signed bodies already forwarded: a replayed copy pages no one
+# (one process; with several replicas keep them in Redis: SET key NX EX 86400)
+FORWARDED: OrderedDict[str, None] = OrderedDict()
 
 
 def signed_by_sentry(body: bytes, signature: str) -> bool:
@@ -53,6 +57,11 @@ async def sentry_webhook(request: Request) -> dict:
         raise HTTPException(status_code=401, detail="bad signature")
     if request.headers.get("sentry-hook-resource") != "event_alert":
         return {"forwarded": []}  # installation, issue, comment, ...
+    # dedupe on what the signature covers: the body. Request-ID and
+    # Sentry-Hook-Timestamp are headers a replayer can change freely
+    digest = hashlib.sha256(body).hexdigest()
+    if digest in FORWARDED:
+        return {"forwarded": [], "duplicate": True}
 
     event = json.loads(body)["data"]["event"]
     title = f"[{event.get('level', 'error')}] {event['title']}"
@@ -80,4 +89,7 @@ async def sentry_webhook(request: Request) -> dict:
     if ALERT_EMAIL_TO:
         await run_in_threadpool(send_email, title, text)
         forwarded.append("email")
+    FORWARDED[digest] = None  # once sent: a failed try may come again
+    if len(FORWARDED) > 10_000:
+        FORWARDED.popitem(last=False)
     return {"forwarded": forwarded}

@@ -1,4 +1,5 @@
-"""Sign an alert like Sentry does; the forwarder accepts it, not a forgery."""
+"""Sign an alert like Sentry does; the forwarder accepts it once, not a
+forgery, and not a replay of the same signed body."""
 
 import hashlib
 import hmac
@@ -33,6 +34,12 @@ with httpx.Client(base_url=FORWARDER_URL, timeout=10) as client:
     signed = client.post("/sentry", content=body, headers=headers)
     print("signed:", signed.status_code, signed.json())
     #> signed: 200 {'forwarded': ['slack', 'discord', 'whatsapp', 'email']}
+
+    # the same signed body again, with a new Request-ID (not signed)
+    replay = {**headers, "Request-ID": "a-new-id-for-an-old-body"}
+    replayed = client.post("/sentry", content=body, headers=replay)
+    print("replayed:", replayed.status_code, replayed.json())
+    #> replayed: 200 {'forwarded': [], 'duplicate': True}
 
     forged = body.replace(b"division by zero", b"please wire money")
     tampered = client.post("/sentry", content=forged, headers=headers)

@@ -22,7 +22,8 @@ class Page:
 
     url: str
     path: Path
-    diagrams: int  # Mermaid blocks in the HTML
+    diagrams: int  # Mermaid diagrams: pre-rendered SVGs (docs/hooks/diagrams.py) and blocks left to the browser
+    in_browser: int = 0  # of those, blocks Mermaid renders in the browser (a source without its SVG; Zensical)
 
     @property
     def name(self) -> str:
@@ -43,7 +44,9 @@ def site_pages(site: Path, *, include_404: bool = True) -> list[Page]:
     for path in paths:
         if path.name == "404.html" and (not include_404 or path.parent != site):
             continue
-        pages.append(Page(page_url(site, path), path, path.read_text().count('class="mermaid"')))
+        text = path.read_text()
+        in_browser = text.count('class="mermaid"')
+        pages.append(Page(page_url(site, path), path, in_browser + text.count('class="guide-diagram"'), in_browser))
     return pages
 
 
@@ -80,9 +83,7 @@ def _parse(path: Path) -> _LinkParser:
 def _target_file(site: Path, url_path: str) -> Path | None:
     rel = unquote(url_path).lstrip("/")
     candidate = site / rel
-    if rel == "" or rel.endswith("/"):
-        candidate = candidate / "index.html"
-    elif candidate.is_dir():
+    if rel == "" or rel.endswith("/") or candidate.is_dir():
         candidate = candidate / "index.html"
     return candidate if candidate.is_file() else None
 
@@ -200,7 +201,9 @@ TAG = re.compile(r"<[^>]+>")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
 
-def unique_search_terms(site: Path, count: int = 3, prefer: tuple[str, ...] = ("visibility_timeout",)) -> dict[str, str]:
+def unique_search_terms(
+    site: Path, count: int = 3, prefer: tuple[str, ...] = ("visibility_timeout",)
+) -> dict[str, str]:
     """{term: page URL} for terms of the search index that occur on exactly one page.
 
     Code identifiers (`decode_responses`) are preferred; `prefer` terms first when they are unique.

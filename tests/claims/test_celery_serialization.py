@@ -45,7 +45,8 @@ def test_a_worker_accepting_pickle_runs_code_from_the_message(celery_env, celery
     store.delete("pickle:ran")
     with CeleryWorker.of(APP, env=env, logdir=celery_logdir, app="trusting") as worker:
         client = celery_client(env)
-        result = client.send_task("serialization_tasks.describe", args=[Exploit()], serializer="pickle")
+        result = client.send_task("serialization_tasks.describe", args=[Exploit()], serializer="pickle",
+                                   queue="serialization_tasks")
         assert result.get(timeout=10) == "NoneType None"  # the task got exec()'s return value...
         assert int(store.get("pickle:ran")) == worker.proc.pid  # ...after the payload ran in the worker
 
@@ -56,7 +57,8 @@ def test_the_json_only_worker_refuses_the_same_message(celery_env, celery_client
     store = redis_server.client(decode_responses=True)
     store.delete("pickle:ran")
     with CeleryWorker.of(APP, env=env, logdir=celery_logdir) as worker:
-        result = celery_client(env).send_task("serialization_tasks.describe", args=[Exploit()], serializer="pickle")
+        result = celery_client(env).send_task("serialization_tasks.describe", args=[Exploit()], serializer="pickle",
+                                              queue="serialization_tasks")
         with pytest.raises(TimeoutError):
             result.get(timeout=3)
         assert "Refusing to deserialize untrusted content of type pickle" in worker.output()

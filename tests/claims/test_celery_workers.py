@@ -9,7 +9,7 @@ import pytest
 from celery.exceptions import NotRegistered
 from services import celery_cli
 from services.celery_worker import CeleryWorker
-from services.paths import SNIPPETS
+from services.paths import PROGRAMS, SNIPPETS
 
 pytestmark = pytest.mark.page("celery/periodic.md", "celery/retries.md", "celery/workers.md", "celery/pitfalls.md")
 
@@ -53,17 +53,19 @@ def test_threads_pool_ignores_time_limits(celery_env, celery_client, celery_logd
     env = celery_env("time-limits-threads")
     with CeleryWorker.of(CELERY / "time_limit_tasks.py", env=env, logdir=celery_logdir, pool="threads"):
         client = celery_client(env)
-        assert client.send_task("time_limit_tasks.stuck", args=[2]).get(timeout=10) == "finished"
-        assert client.send_task("time_limit_tasks.render_report", args=[2]).get(timeout=10) == "report complete"
+        queue = "time_limit_tasks"  # the app's task_default_queue
+        assert client.send_task("time_limit_tasks.stuck", args=[2], queue=queue).get(timeout=10) == "finished"
+        report = client.send_task("time_limit_tasks.render_report", args=[2], queue=queue)
+        assert report.get(timeout=10) == "report complete"
 
 
 @pytest.mark.slow
 def test_two_apps_consuming_one_queue_drop_each_others_tasks(celery_env, celery_client, celery_logdir):
-    """canvas_tasks and calling_tasks both use the default queue "celery" in one vhost: tasks of one
-    app that reach the other app's worker fail with NotRegistered."""
+    """canvas_tasks and calling_tasks made to consume one queue ("celery", as apps without task_default_queue do) in
+    one vhost: tasks of one app that reach the other app's worker fail with NotRegistered."""
     env = celery_env("two-apps-one-queue")
-    with CeleryWorker.of(CELERY / "canvas_tasks.py", env=env, logdir=celery_logdir), \
-         CeleryWorker.of(CELERY / "calling_tasks.py", env=env, logdir=celery_logdir):
+    with CeleryWorker.of(CELERY / "canvas_tasks.py", env=env, logdir=celery_logdir, queues="celery"), \
+         CeleryWorker.of(CELERY / "calling_tasks.py", env=env, logdir=celery_logdir, queues="celery"):
         client = celery_client(env)
         results = [client.send_task("canvas_tasks.add", args=[n, n]) for n in range(10)]
         outcomes = []
@@ -74,3 +76,39 @@ def test_two_apps_consuming_one_queue_drop_each_others_tasks(celery_env, celery_
             except NotRegistered:
                 outcomes.append("NotRegistered")
     assert {"ok", "NotRegistered"} == set(outcomes), outcomes
+
+
+LEAKY = PROGRAMS / "leaky_tasks.py"  # leak(mib): keeps `mib` MiB more each call; returns its pid and RSS
+LEAK_MIB, CALLS = 20, 6
+RECYCLE = {  # how the worker runs -> the options of the page's table
+    "prefork, no limit": dict(pool="prefork"),
+    "prefork, `--max-tasks-per-child 2`": {"pool": "prefork", "max-tasks-per-child": "2"},
+    "prefork, `--max-memory-per-child 102400` (100 MiB)": {"pool": "prefork", "max-memory-per-child": "102400"},
+    "threads, both options": {"pool": "threads", "max-tasks-per-child": "2", "max-memory-per-child": "102400"},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # four workers, one after the other
+def test_only_prefork_recycles_a_leaking_process(celery_env, celery_client, celery_logdir, results):
+    """Six calls of a task that keeps 20 MiB more each time, one at a time: which process ran each, and its RSS."""
+    lines = ["| Worker | Process per call (a, b, ... = a new process) | RSS after each call (MiB) |", "|---|---|---|"]
+    seen = {}
+    for label, options in RECYCLE.items():
+        env = celery_env("leak")
+        with CeleryWorker.of(LEAKY, env=env, logdir=celery_logdir, concurrency="1", **options):
+            client = celery_client(env)
+            calls = [client.send_task("leaky_tasks.leak", args=[LEAK_MIB]).get(timeout=60) for _ in range(CALLS)]
+        names = {}
+        letters = [names.setdefault(call["pid"], "abcdefgh"[len(names)]) for call in calls]
+        seen[label] = (letters, [call["rss_mib"] for call in calls])
+        lines.append(f"| {label} | {' '.join(letters)} | {' '.join(str(r) for r in seen[label][1])} |")
+    results("celery/worker_recycling.md", "\n".join(lines), vary=True)
+
+    assert seen["prefork, no limit"][0] == ["a"] * CALLS
+    assert seen["prefork, `--max-tasks-per-child 2`"][0] == ["a", "a", "b", "b", "c", "c"]
+    by_memory = seen["prefork, `--max-memory-per-child 102400` (100 MiB)"]
+    assert len(set(by_memory[0])) > 1 and max(by_memory[1]) > 100  # the call that crossed the limit finished
+    assert seen["threads, both options"][0] == ["a"] * CALLS  # never recycled
+    rss = seen["threads, both options"][1]
+    assert rss == sorted(rss) and rss[-1] - rss[0] >= (CALLS - 1) * LEAK_MIB - 5

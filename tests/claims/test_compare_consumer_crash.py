@@ -2,20 +2,26 @@
 
 Each consumer is a child process (programs/crashing_consumer.py) that takes one job, prints it, and then
 "works" until the test kills it with SIGKILL (no cleanup, no goodbye on the connection). Then a new consumer
-takes what it can, and the test looks for `a`. Redis runs on a private redis-server, RabbitMQ in a throwaway vhost.
-The table the Redis vs RabbitMQ page shows is snippets/compare/results/consumer_crash.md, written
-by this test (`--update-examples`) and compared with every run.
+takes what it can, and the test looks for `a`. Measured on every build (services/generations.py), all at once:
+Redis on a private server of each Redis build (Redis 8.0, Valkey 8.1, Redis 7.0), RabbitMQ in a throwaway vhost on
+the session's node of each RabbitMQ build (4.0, 3.10). The table the Redis vs RabbitMQ page shows is
+snippets/compare/results/consumer_crash.md (results.by_server), written by this test (`--update-examples`) and
+compared with every run.
 """
 
 from __future__ import annotations
 
 import signal
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 import pika
 import pytest
 from services import snippets
+from services.generations import RABBITMQ_BUILDS, REDIS_BUILDS
 from services.paths import PROGRAMS
 from services.procs import eventually, stop
+from services.results import by_server
 
 pytestmark = pytest.mark.page("compare.md")
 
@@ -35,12 +41,6 @@ def crash_after_first_job(kind: str, url: str, log, settled=None) -> str:
         finally:
             stop(proc, sig=signal.SIGKILL)
     return taken
-
-
-@pytest.fixture
-def amqp_url(new_vhost):
-    with new_vhost("compare-crash") as vhost:
-        yield vhost.url
 
 
 def redis_list(server, kind: str, log) -> tuple[list[str], str]:
@@ -116,27 +116,50 @@ def rabbitmq(url: str, kind: str, log) -> tuple[list[str], str]:
     return after, "gone: acknowledged automatically on delivery"
 
 
-def test_what_a_killed_consumer_leaves_behind(private_redis, amqp_url, results, tmp_path):
-    server = private_redis()
-    cases = [
-        ("Redis list, `BRPOP`", lambda log: redis_list(server, "redis-brpop", log)),
-        ("Redis list, `BLMOVE` to a processing list", lambda log: redis_list(server, "redis-blmove", log)),
-        ("Redis stream, consumer group + `XACK`", lambda log: redis_stream(server, log)),
-        ("RabbitMQ, manual ack (`basic_ack`)", lambda log: rabbitmq(amqp_url, "rabbitmq-ack", log)),
-        ("RabbitMQ, `auto_ack=True`", lambda log: rabbitmq(amqp_url, "rabbitmq-autoack", log)),
-    ]
-    measured, rows = {}, []
-    for n, (name, run) in enumerate(cases):
-        after, where = run(tmp_path / f"consumer-{n}.log")
+HEADER = "| Queue and consumer | A new consumer then got | Job `a` |\n|---|---|---|"
+# the claims the page makes, independent of the table's wording: what a new consumer got, on every build
+REDIS_CASES = {
+    "Redis list, `BRPOP`": (lambda server, log: redis_list(server, "redis-brpop", log), ["b", "c"]),
+    "Redis list, `BLMOVE` to a processing list": (lambda server, log: redis_list(server, "redis-blmove", log),
+                                                  ["b", "c"]),
+    "Redis stream, consumer group + `XACK`": (redis_stream, ["b", "c"]),
+}
+RABBITMQ_CASES = {
+    "RabbitMQ, manual ack (`basic_ack`)": (lambda url, log: rabbitmq(url, "rabbitmq-ack", log),
+                                           ["a (redelivered)", "b", "c"]),
+    "RabbitMQ, `auto_ack=True`": (lambda url, log: rabbitmq(url, "rabbitmq-autoack", log), []),
+}
+
+
+def rows(cases: dict, target, logs) -> tuple[str, dict[str, list[str]]]:
+    """Run each case against `target` (a Redis server, a vhost URL) one after the other: (table rows, what each
+    new consumer got)."""
+    lines, measured = [], {}
+    for n, (name, (run, _expected)) in enumerate(cases.items()):
+        after, where = run(target, logs / f"consumer-{n}.log")
         measured[name] = after
         shown = ", ".join(f"`{job}`" if " " not in job else "`{}` {}".format(*job.split(" ", 1)) for job in after)
-        rows.append(f"| {name} | {shown or 'nothing'} | {where} |")
-    table = "\n".join(["| Queue and consumer | A new consumer then got | Job `a` |", "|---|---|---|", *rows])
+        lines.append(f"| {name} | {shown or 'nothing'} | {where} |")
+    return "\n".join(lines), measured
+
+
+def test_what_a_killed_consumer_leaves_behind(private_redis, build_node, results, tmp_path):
+    servers = {build: private_redis(build=build, name=build.name) for build in REDIS_BUILDS}
+    with ThreadPoolExecutor(len(RABBITMQ_BUILDS)) as pool:  # a node not started yet takes seconds
+        nodes = dict(zip(RABBITMQ_BUILDS, pool.map(build_node, RABBITMQ_BUILDS), strict=True))
+    with ExitStack() as stack:
+        urls = {build: stack.enter_context(node.vhost("compare-crash")).url for build, node in nodes.items()}
+        jobs = [(build, REDIS_CASES, server) for build, server in servers.items()]
+        jobs += [(build, RABBITMQ_CASES, url) for build, url in urls.items()]
+        for build, *_ in jobs:
+            (tmp_path / "logs" / build.name).mkdir(parents=True)
+        with ThreadPoolExecutor(len(jobs)) as pool:  # every build at once: each has its own server or vhost
+            done = dict(zip([build for build, *_ in jobs],
+                            pool.map(lambda job: rows(job[1], job[2], tmp_path / "logs" / job[0].name), jobs),
+                            strict=True))  # fmt: skip
+    for build, cases, _target in jobs:
+        measured = done[build][1]
+        assert measured == {name: expected for name, (_run, expected) in cases.items()}, (build, measured)
+    table = by_server(HEADER, {b: done[b][0] for b in REDIS_BUILDS}, {b: done[b][0] for b in RABBITMQ_BUILDS})
     print(table)
-    # the claims the page makes, independent of the table's wording
-    assert measured["Redis list, `BRPOP`"] == ["b", "c"]
-    assert measured["Redis list, `BLMOVE` to a processing list"] == ["b", "c"]
-    assert measured["Redis stream, consumer group + `XACK`"] == ["b", "c"]
-    assert measured["RabbitMQ, manual ack (`basic_ack`)"] == ["a (redelivered)", "b", "c"]
-    assert measured["RabbitMQ, `auto_ack=True`"] == []
     results("compare/consumer_crash.md", table)

@@ -49,7 +49,14 @@ A_ERRORS = {  # by the short name the table uses
     "nacked": "NackError: 0 message(s) NACKed",
     "connect refused": "connect: AMQPConnectionError",  # trying the killed node again, in turn
 }
-PROBES = ("passive declare", "declare", "publish (confirm)", "publish (confirm, mandatory)", "basic_get", "basic_consume")
+PROBES = (
+    "passive declare",
+    "declare",
+    "publish (confirm)",
+    "publish (confirm, mandatory)",
+    "basic_get",
+    "basic_consume",
+)
 
 
 @dataclass
@@ -93,7 +100,8 @@ def leaders(cluster: DocumentedCluster, via: int) -> dict[str, str]:
 
 
 def publish(publisher: Publisher, client: object, urls: str, nodes: list[str], until) -> None:
-    """The snippet's loop: each message until confirmed; records every attempt. `nodes`: the URLs in the page's order."""
+    """The snippet's loop: each message until confirmed; records every attempt. `nodes`: the URLs in the page's
+    order."""
     try:
         sender = client.ClusterPublisher(urls)
         number, node = 0, sender.node
@@ -124,7 +132,9 @@ def probe(url: str, what: str) -> tuple[str, float]:
             channel.queue_declare(CLASSIC, durable=True)
         elif what.startswith("publish"):
             channel.confirm_delivery()
-            channel.basic_publish("", CLASSIC, b"published while down", properties=PERSISTENT, mandatory="mandatory" in what)
+            channel.basic_publish(
+                "", CLASSIC, b"published while down", properties=PERSISTENT, mandatory="mandatory" in what
+            )
             return "confirmed", time.monotonic() - start
         elif what == "basic_get":
             method, _, _ = channel.basic_get(CLASSIC)
@@ -171,7 +181,10 @@ def _run_kill(cluster: DocumentedCluster, quorum_done: threading.Event) -> Outco
         confirmed_after = any(a.confirmed and a.start > outcome.killed for a in publisher.attempts)
         return now > outcome.killed + 30 or (now > outcome.killed + 4 and confirmed_after)
 
-    threads = [threading.Thread(target=publish, args=(p, client, ",".join(starts[p.name]), urls, until)) for p in outcome.publishers]
+    threads = [
+        threading.Thread(target=publish, args=(p, client, ",".join(starts[p.name]), urls, until))
+        for p in outcome.publishers
+    ]
     for thread in threads:
         thread.start()
     try:
@@ -183,7 +196,7 @@ def _run_kill(cluster: DocumentedCluster, quorum_done: threading.Event) -> Outco
             thread.join(60)
     quorum_done.set()
     with ThreadPoolExecutor(len(PROBES)) as pool:
-        outcome.probes = dict(zip(PROBES, pool.map(lambda what: probe(node2.url, what), PROBES)))
+        outcome.probes = dict(zip(PROBES, pool.map(lambda what: probe(node2.url, what), PROBES), strict=True))
     outcome.leader_after = leaders(cluster, via=1)[client.QUEUE]
 
     restarted = time.monotonic()
@@ -276,11 +289,14 @@ def results_table(outcomes: dict[str, Outcome]) -> str:
         """Longest time without a confirm from the kill on (the last confirm before it to the first after)."""
         ends = [a.end for a in p.attempts if a.confirmed]
         before = max(e for e in ends if e <= o.killed)
-        return max(b - a for a, b in zip([before, *[e for e in ends if e > o.killed]], [e for e in ends if e > o.killed]))
+        after = [e for e in ends if e > o.killed]
+        return max(b - a for a, b in zip([before, *after], after, strict=False))  # consecutive pairs
 
     def raised(text: str | None):
         """How many of publisher A's errors were `text` (None: any other)."""
-        return lambda o: str(sum(1 for e in o.publishers[a].errors if (e == text if text else e not in A_ERRORS.values())))
+        return lambda o: str(
+            sum(1 for e in o.publishers[a].errors if (e == text if text else e not in A_ERRORS.values()))
+        )
 
     def probe_cell(what):
         return lambda o: f"{short(o.probes[what][0])} after {o.probes[what][1]:.2f} s"

@@ -22,7 +22,10 @@ from services.rabbitmq_texts import (
     wait_for_log_quiet,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.page("rabbitmq/work-queues.md", "rabbitmq/operations.md", "rabbitmq/troubleshooting.md")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.page("rabbitmq/work-queues.md", "rabbitmq/operations.md", "rabbitmq/troubleshooting.md"),
+]
 GLOBAL_MS, RAISED_MS = 3000, 6000
 NO_CLOSE_WITHIN = 60  # s: a guard against hanging; every close here comes within GLOBAL_MS/RAISED_MS + the 1 s tick
 
@@ -44,7 +47,11 @@ def hold_one_delivery(url: str, queue: str, *, queue_args=None, consumer_args=No
         except pika.exceptions.ChannelClosedByBroker as exc:
             error = exc
         method, _props, body = setup.basic_get(queue, auto_ack=True)
-        return {"error": error, "connection_open": connection.is_open, "back": (body, method.redelivered) if method else None}
+        return {
+            "error": error,
+            "connection_open": connection.is_open,
+            "back": (body, method.redelivered) if method else None,
+        }
     finally:
         if connection.is_open:
             connection.channel().queue_delete(queue)
@@ -86,7 +93,9 @@ def test_where_else_the_timeout_can_be_set(build, build_node, results, rabbitmq_
          hold_one_delivery(node.url, "guide.reports.arg", queue_args={"x-consumer-timeout": RAISED_MS})),
     ]  # fmt: skip
     policy = f'{{"consumer-timeout":{RAISED_MS}}}'
-    code, printed = rabbitmqctl(node, "set_policy", "long-jobs", "^guide\\.reports\\.policy$", policy, "--apply-to", "queues")
+    code, printed = rabbitmqctl(
+        node, "set_policy", "long-jobs", "^guide\\.reports\\.policy$", policy, "--apply-to", "queues"
+    )
     if code == 0:
         rows.append(("policy", f"`rabbitmqctl set_policy long-jobs '^guide\\.reports\\.policy$' '{policy}'`",
                      hold_one_delivery(node.url, "guide.reports.policy")))  # fmt: skip
@@ -95,7 +104,8 @@ def test_where_else_the_timeout_can_be_set(build, build_node, results, rabbitmq_
         rows.append(("policy", f"`rabbitmqctl set_policy long-jobs '^guide\\.reports\\.policy$' '{policy}'`", printed))
         rabbitmq_error(f"policy_not_recognised.{build}.txt", printed)
     rows.append(("consumer argument", f"`x-consumer-timeout: {RAISED_MS}` on `consume()`",
-                 hold_one_delivery(node.url, "guide.reports.consumer", consumer_args={"x-consumer-timeout": RAISED_MS})))  # fmt: skip
+                 hold_one_delivery(node.url, "guide.reports.consumer",
+                                   consumer_args={"x-consumer-timeout": RAISED_MS})))  # fmt: skip
 
     used = {}
     lines = [f"| {build.label}: set in | Setting | What happened |", "|---|---|---|"]
@@ -106,12 +116,24 @@ def test_where_else_the_timeout_can_be_set(build, build_node, results, rabbitmq_
             continue
         assert outcome["connection_open"] and outcome["back"] == (b"report 7", True)
         used[where] = timeout_used(outcome)
-        verdict = "" if where == "rabbitmq.conf" else ("**applied**: " if used[where] == f"{RAISED_MS} ms" else "**ignored**: ")
-        lines.append(f"| {where} | {setting} | {verdict}channel closed, `Timeout value used: {used[where]}`; job back in the queue |")
+        verdict = (
+            ""
+            if where == "rabbitmq.conf"
+            else ("**applied**: " if used[where] == f"{RAISED_MS} ms" else "**ignored**: ")
+        )
+        lines.append(
+            f"| {where} | {setting} | {verdict}channel closed, `Timeout value used: {used[where]}`; "
+            "job back in the queue |"
+        )
     results(f"rabbitmq/consumer_timeout.{build}.md", "\n".join(lines))
 
     if build.version.startswith("4."):  # per queue works, per consumer does not (4.0.5)
-        assert used == {"rabbitmq.conf": "3000 ms", "queue argument": "6000 ms", "policy": "6000 ms", "consumer argument": "3000 ms"}
+        assert used == {
+            "rabbitmq.conf": "3000 ms",
+            "queue argument": "6000 ms",
+            "policy": "6000 ms",
+            "consumer argument": "3000 ms",
+        }
     else:  # 3.10: only rabbitmq.conf counts; the policy key is unknown
         assert used == {"rabbitmq.conf": "3000 ms", "queue argument": "3000 ms", "consumer argument": "3000 ms"}
         assert "are not recognised policy settings" in printed

@@ -68,13 +68,17 @@ def threaded_worker(url: str) -> bool:
 
 
 @pytest.mark.parametrize("build", RABBITMQ_BUILDS, ids=str)
-def test_an_inline_job_longer_than_the_heartbeat_loops_and_a_threaded_one_finishes(build, build_node, results, rabbitmq_error):
+def test_an_inline_job_longer_than_the_heartbeat_loops_and_a_threaded_one_finishes(
+    build, build_node, results, rabbitmq_error
+):
     node = build_node(build)
     with pika.BlockingConnection(pika.URLParameters(node.url)) as setup:
         channel = setup.channel()
         channel.queue_declare(QUEUE, durable=True)
         channel.confirm_delivery()
-        channel.basic_publish("", QUEUE, b"resize video 7", pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent))
+        channel.basic_publish(
+            "", QUEUE, b"resize video 7", pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent)
+        )
 
     before = log_size(node)
     first = inline_worker(node.url)
@@ -83,7 +87,7 @@ def test_an_inline_job_longer_than_the_heartbeat_loops_and_a_threaded_one_finish
     with pika.BlockingConnection(pika.URLParameters(node.url)) as cleanup:
         left = cleanup.channel().queue_delete(QUEUE).method.message_count
 
-    for redelivered, error in (first, second):
+    for _redelivered, error in (first, second):
         assert isinstance(error, pika.exceptions.StreamLostError), error
     assert (first[0], second[0], third, left) == (False, True, True, 0)
     missed = log_lines(node, "missed heartbeats from client", after=before)
@@ -95,7 +99,9 @@ def test_an_inline_job_longer_than_the_heartbeat_loops_and_a_threaded_one_finish
     results("rabbitmq/long_job_heartbeat.md", "\n".join([
         f"| Worker (heartbeat {HEARTBEAT_S} s, a {JOB_S} s job) | Delivery | What happened |",
         "|---|---|---|",
-        f"| job inline in the `consume()` loop, as in `work_queue_consumer.py` | 1st | {lost}; the job went back to the queue |",
+        f"| job inline in the `consume()` loop, as in `work_queue_consumer.py` | 1st | {lost}; "
+        "the job went back to the queue |",
         "| the same worker, started again | 2nd, redelivered | the same: the job ran a second time and failed again |",
-        "| job in a thread, ack through `add_callback_threadsafe` (`thread_safe_ack.py`) | 3rd, redelivered | acked; the queue is empty |",
+        "| job in a thread, ack through `add_callback_threadsafe` (`thread_safe_ack.py`) | 3rd, redelivered "
+        "| acked; the queue is empty |",
     ]))  # fmt: skip

@@ -5,7 +5,8 @@ snippets' `connection.close()`:
 - manual ack: the message is redelivered to the next consumer with redelivered=True;
 - auto_ack=True: every message already pushed to the dead consumer is lost;
 - quorum queue with x-delivery-limit: each crash counts, and after the limit the message is dead-lettered.
-Runs in the run's throwaway vhost on the shared broker: only client processes die here.
+Runs on every RabbitMQ build (4.0 and 3.10), in a throwaway vhost on the session's node of each
+(fixtures/rabbitmq_builds.py): only client processes die here.
 """
 
 from __future__ import annotations
@@ -16,11 +17,22 @@ import time
 import pika
 import pytest
 from services import snippets
+from services.generations import RABBITMQ_BUILDS
 from services.paths import PROGRAMS
 from services.procs import eventually, stop
 from services.rabbitmq import delete_queues, queue_counts
 
-pytestmark = pytest.mark.page("rabbitmq/work-queues.md", "rabbitmq/reliability.md")
+pytestmark = [
+    pytest.mark.page("rabbitmq/work-queues.md", "rabbitmq/reliability.md"),
+    pytest.mark.parametrize("build", RABBITMQ_BUILDS, ids=str),
+]
+
+
+@pytest.fixture
+def url(build, build_node):
+    """A fresh vhost on the session's node of `build`."""
+    with build_node(build).vhost("faults") as vhost:
+        yield vhost.url
 
 
 def crash_a_consumer(url: str, queue: str, log, *, auto_ack: bool = False) -> None:
@@ -45,8 +57,8 @@ def publish(url: str, queue: str, bodies: list[bytes], arguments: dict | None = 
             channel.basic_publish("", queue, body)
 
 
-def test_killed_consumer_message_is_redelivered(amqp_vhost, tmp_path):
-    url, queue = amqp_vhost.url, "faults.redelivery"
+def test_killed_consumer_message_is_redelivered(url, tmp_path):
+    queue = "faults.redelivery"
     publish(url, queue, [b"charge order 42"])
     crash_a_consumer(url, queue, tmp_path / "consumer.log")
     assert "received charge order 42 False" in (tmp_path / "consumer.log").read_text()
@@ -61,8 +73,8 @@ def test_killed_consumer_message_is_redelivered(amqp_vhost, tmp_path):
     delete_queues(url, queue)
 
 
-def test_killed_auto_ack_consumer_loses_what_it_was_sent(amqp_vhost, tmp_path):
-    url, queue = amqp_vhost.url, "faults.auto-ack"
+def test_killed_auto_ack_consumer_loses_what_it_was_sent(url, tmp_path):
+    queue = "faults.auto-ack"
     publish(url, queue, [f"order {n}".encode() for n in range(5)])
     crash_a_consumer(url, queue, tmp_path / "consumer.log", auto_ack=True)
     # auto_ack: the broker forgot all 5 when it sent them; the process died with them
@@ -72,8 +84,8 @@ def test_killed_auto_ack_consumer_loses_what_it_was_sent(amqp_vhost, tmp_path):
     delete_queues(url, queue)
 
 
-def test_quorum_delivery_limit_dead_letters_a_message_that_kills_its_consumer(amqp_vhost, tmp_path):
-    url, queue, dead = amqp_vhost.url, "faults.poison", "faults.poison.dead"
+def test_quorum_delivery_limit_dead_letters_a_message_that_kills_its_consumer(url, tmp_path):
+    queue, dead = "faults.poison", "faults.poison.dead"
     arguments = {"x-queue-type": "quorum", "x-delivery-limit": 2,
                  "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dead}
     delete_queues(url, dead)

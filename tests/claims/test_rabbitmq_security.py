@@ -1,24 +1,30 @@
-"""Users, vhosts, permissions and the guest account, on private nodes.
+"""Users, vhosts, permissions and the guest account, on private nodes of every RabbitMQ build (4.0 and 3.10).
 
 - The rabbitmqctl commands docs/rabbitmq/security.md shows (the CLI tab) are run verbatim (with `-n NODE`)
   and give the user exactly the rights the page claims.
-- guest is refused from a non-loopback address on a node with default settings (the TLS node keeps
+- guest is refused from a non-loopback address on a node with default settings (the TLS node of each build keeps
   `loopback_users` at its default), and accepted from 127.0.0.1.
+The commands run on the session's node of each build (fixtures/rabbitmq_builds.py), removing what they made.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 import socket
 import ssl
+from dataclasses import dataclass
 
 import pika
 import pytest
+from services.generations import RABBITMQ_BUILDS
 from services.paths import DOCS
 from services.procs import eventually
 from services.rabbitmq import ManagementApi
+from services.results import by_build
 
 pytestmark = pytest.mark.page("rabbitmq/security.md")
+on_each_build = pytest.mark.parametrize("build", RABBITMQ_BUILDS, ids=str)
 
 PAGE = DOCS / "rabbitmq" / "security.md"
 CLI = [
@@ -29,7 +35,9 @@ CLI = [
 
 
 @pytest.mark.slow
-def test_rabbitmqctl_commands_on_the_page_limit_the_user(rabbit_node):
+@on_each_build
+def test_rabbitmqctl_commands_on_the_page_limit_the_user(build, build_node):
+    rabbit_node = build_node(build)
     page = PAGE.read_text()
     for command in CLI:
         assert f"$ {command}\n" in page, f"security.md should show: $ {command}"
@@ -76,22 +84,70 @@ def _non_loopback_ipv4() -> str | None:
         return None
 
 
-def test_guest_can_only_log_in_from_localhost(rabbit_tls):
-    address = _non_loopback_ipv4()
-    if address is None:
-        pytest.skip("this machine has no non-loopback IPv4 address")
-    context = ssl.create_default_context(cafile=str(rabbit_tls.certs.ca))
-    context.check_hostname = False  # the certificate names localhost; this test is about the login
+@dataclass
+class GuestLogins:
+    """guest's logins to a node with default settings (the TLS node of a build keeps `loopback_users` as it is)."""
+
+    refused: str | None  # the client's error from the machine's network address: "(403) '...'" (None: logged in)
+    logged: list[str]  # the broker's log lines about that login (time, level and Erlang pid left out)
+    loopback: bool  # logged in from 127.0.0.1
+
+
+def guest_logins(tls, address: str) -> GuestLogins:
+    context = ssl.create_default_context(cafile=str(tls.certs.ca))
+    context.check_hostname = False  # the certificate names localhost; this is about the login
 
     def connect(host: str):
-        params = pika.URLParameters(f"amqps://guest:guest@{host}:{rabbit_tls.node.ssl_port}/%2F")
+        params = pika.URLParameters(f"amqps://guest:guest@{host}:{tls.node.ssl_port}/%2F")
         params.ssl_options = pika.SSLOptions(context)
         return pika.BlockingConnection(params)
 
-    with pytest.raises(pika.exceptions.ProbableAuthenticationError) as refused:
-        connect(address)
-    assert "(403) 'ACCESS_REFUSED - Login was refused" in str(refused.value.args[0])
-    eventually(lambda: "can only connect via localhost" in rabbit_tls.node.log.read_text(), 10,
-               what="the broker to log why")
+    seen = len(tls.node.log.read_text().splitlines())
+    try:
+        with connect(address):
+            refused = None
+    except pika.exceptions.ProbableAuthenticationError as exc:
+        refused = re.search(r"\(403\) '.*'", str(exc.args[0])).group(0)
+
+    def about_guest() -> list[str]:
+        lines = tls.node.log.read_text().splitlines()[seen:]
+        return [re.sub(r"^\S+ \S+ \[\w+\] <[\d.]+> ", "", line) for line in lines if "'guest'" in line]
+
+    if refused:
+        eventually(about_guest, 10, what="the broker to log why")
     with connect("127.0.0.1") as connection:
-        assert connection.is_open
+        loopback = connection.is_open
+    return GuestLogins(refused, about_guest(), loopback)
+
+
+def _address() -> str:
+    address = _non_loopback_ipv4()
+    if address is None:
+        pytest.skip("this machine has no non-loopback IPv4 address")
+    return address
+
+
+@on_each_build
+def test_guest_can_only_log_in_from_localhost(build, tls_node_of, measured):
+    logins = measured(build, lambda: guest_logins(tls_node_of(build), _address()))
+    assert logins.refused and logins.refused.startswith("(403) 'ACCESS_REFUSED - Login was refused"), logins
+    assert any("user 'guest' can only connect via localhost" in line for line in logins.logged), logins
+    assert logins.loopback
+
+
+def guest_table(logins: GuestLogins) -> str:
+    refused = f"`ProbableAuthenticationError: ... {logins.refused}`" if logins.refused else "logged in"
+    logged = "; ".join(f"`{line}`" for line in logins.logged) or "nothing about it"
+    return (
+        "| `guest` connecting from | Result |\n|---|---|\n"
+        f"| the machine's network address | {refused}; the broker logs {logged} |\n"
+        f"| `127.0.0.1` | {'connected' if logins.loopback else 'refused'} |"
+    )
+
+
+def test_the_guest_table_on_the_page(tls_node_of, measured, results):
+    """The builds no test of this run measured (another shard's) are measured here."""
+    address = _address()
+    tables = {build: guest_table(measured(build, lambda b=build: guest_logins(tls_node_of(b), address)))
+              for build in RABBITMQ_BUILDS}  # fmt: skip
+    results("rabbitmq/guest_login.md", by_build(tables))

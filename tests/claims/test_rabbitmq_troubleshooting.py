@@ -77,9 +77,11 @@ def access_refused_resource(node):
     node.ctl("set_permissions", "-p", "/", "billing-app", "^billing\\.", "^billing\\.", "^billing\\.")
     try:
         url = node.url.replace("guest:guest", "billing-app:s3cret")
-        with pika.BlockingConnection(pika.URLParameters(url)) as connection:
-            with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
-                connection.channel().queue_declare("orders", durable=True)
+        with (
+            pika.BlockingConnection(pika.URLParameters(url)) as connection,
+            pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused,
+        ):
+            connection.channel().queue_declare("orders", durable=True)
     finally:
         node.ctl("delete_user", "billing-app")
     return {"": exception_line(refused.value)}
@@ -167,7 +169,9 @@ def unroutable(node):
 def nack_error(node):
     with pika.BlockingConnection(pika.URLParameters(node.url)) as connection:
         channel = connection.channel()
-        channel.queue_declare("orders.bounded", durable=True, arguments={"x-max-length": 1, "x-overflow": "reject-publish"})
+        channel.queue_declare(
+            "orders.bounded", durable=True, arguments={"x-max-length": 1, "x-overflow": "reject-publish"}
+        )
         channel.confirm_delivery()
         channel.basic_publish("", "orders.bounded", b"order 1")
         with pytest.raises(pika.exceptions.NackError) as nacked:
@@ -235,7 +239,11 @@ def blocked_connection_timeout(node):
                 connection.process_data_events(time_limit=1)
     finally:
         node.ctl("set_vm_memory_high_watermark", str(watermark))
-        eventually(lambda: not json.loads(node.ctl("status", "--formatter", "json"))["alarms"], timeout=30, what="the alarm to clear")
+        eventually(
+            lambda: not json.loads(node.ctl("status", "--formatter", "json"))["alarms"],
+            timeout=30,
+            what="the alarm to clear",
+        )
     return {"": exception_line(blocked.value), "-log": alarm}
 
 
@@ -283,21 +291,25 @@ def test_connection_refused_prints_nothing_after_the_class_name(rabbitmq_error):
 
 
 def test_a_host_name_that_does_not_resolve_is_not_an_amqp_error(rabbitmq_error):
-    """A compose service name used outside the compose network: socket.gaierror, which `except AMQPConnectionError` misses."""
+    """A compose service name used outside the compose network: socket.gaierror, which `except AMQPConnectionError`
+    misses."""
     with pytest.raises(OSError) as failed:
         pika.BlockingConnection(pika.URLParameters("amqp://guest:guest@rabbitmq:5672/%2F"))
     assert not isinstance(failed.value, pika.exceptions.AMQPConnectionError)
     rabbitmq_error("name_not_known.txt", exception_line(failed.value))
 
 
-def test_pika_0_x_basic_consume_call_fails_on_pika_1(amqp_vhost, rabbitmq_error):
+@pytest.mark.parametrize("build", RABBITMQ_BUILDS, ids=str)
+def test_pika_0_x_basic_consume_call_fails_on_pika_1(build, build_node, rabbitmq_error):
     def callback(channel, method, properties, body):
         pass
 
-    with pika.BlockingConnection(pika.URLParameters(amqp_vhost.url)) as connection:
+    with pika.BlockingConnection(pika.URLParameters(build_node(build).url)) as connection:
         channel = connection.channel()
         with pytest.raises(TypeError) as old_call:
             channel.basic_consume(callback, queue="orders")  # the pika 0.x order, from old tutorials
         with pytest.raises(TypeError) as old_keyword:
             channel.basic_consume(queue="orders", on_message_callback=callback, no_ack=True)
-    rabbitmq_error("basic_consume_signature.txt", "\n".join([exception_line(old_call.value), exception_line(old_keyword.value)]))
+    rabbitmq_error(
+        "basic_consume_signature.txt", "\n".join([exception_line(old_call.value), exception_line(old_keyword.value)])
+    )

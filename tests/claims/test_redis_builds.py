@@ -7,6 +7,7 @@ and writes what it saw into snippets/redis/results/builds/, which the pages incl
 - snippets.md: every plain-server Redis snippet (those that need no replica, cluster, password, TLS,
   small memory or partner process) run with REDIS_URL at a private server of each build, flushed
   before each snippet: does it print exactly its `#>` lines, something else, or stop with an error?
+  (The special-server snippets: test_redis_builds_servers.py, servers.md.)
 - <snippet>.md: for each snippet that prints something else or fails on some build, what it printed
   there, as content tabs (one per build) that the page puts under the snippet.
 - commands.md: commands that only some of the builds have (hash-field TTLs, vector sets, the
@@ -21,18 +22,19 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import redis
 import yaml
-from services import snippets
+from services import build_outputs, snippets
+from services.build_outputs import Run, finished_run, output_tabs, variant_name, without_args
 from services.generations import REDIS_8_0, REDIS_BUILDS, VALKEY_8_1, Build
 from services.paths import DOCS, ROOT, SNIPPETS
 from services.procs import eventually, free_port
 from services.redis_server import RedisServer
-from services.snippets import expected_output, snippet_id
+from services.redis_servers import SNIPPET_SERVERS
+from services.snippets import snippet_id
 
 pytestmark = pytest.mark.page("redis/redis-or-valkey.md", "redis/index.md", "redis/data-types.md", "redis/use-cases.md",
                               "redis/security.md", "redis/memory-scaling.md", "redis/mistakes.md",
@@ -53,35 +55,10 @@ def plain_snippets() -> list[Path]:
     return [p for p in found if snippet_id(p) not in PAIRS and set(ENV_READ.findall(p.read_text())) <= PLAIN_ENV]
 
 
-ARGS = re.compile(r"(, with args beginning with:).*$")
-
-
-def without_args(error: str) -> str:
-    """`unknown command 'X', with args beginning with: …`: the arguments (random ids) shortened."""
-    return ARGS.sub(r"\1 …", error.strip())
-
-
-@dataclass(frozen=True)
-class Run:
-    shown: tuple[str, ...]
-    printed: tuple[str, ...]
-    error: str | None  # the exception line when it stopped with an error
-
-    @property
-    def outcome(self) -> str:
-        if self.error is not None:
-            return "fails"
-        return "same" if self.printed == self.shown else "differs"
-
-
 def run_snippet(path: Path, url: str) -> Run:
     """Run it as a reader does (`python file.py` from its folder), REDIS_URL at `url`."""
     done = snippets.run(path, env={"REDIS_URL": url, "SENTRY_DSN": ""}, timeout=120)
-    error = None
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or [f"exit code {done.returncode}"]
-        error = without_args(lines[-1])
-    return Run(tuple(expected_output(snippet_id(path))), tuple(done.stdout.splitlines()), error)
+    return finished_run(snippet_id(path), done)
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +89,7 @@ def builds_outcome(results):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first test of a build runs its 42 snippets one by one (over 300 s at load 30 here)
 @pytest.mark.parametrize("build", REDIS_BUILDS, ids=str)
 def test_plain_snippets_run_on_each_build(build, snippet_runs):
     runs = snippet_runs(build)
@@ -128,78 +106,27 @@ def test_plain_snippets_run_on_each_build(build, snippet_runs):
 
 def header(first: str) -> list[str]:
     """The first two lines of a table with one column per build."""
-    labels = [first, *(b.label for b in REDIS_BUILDS)]
-    return ["| " + " | ".join(labels).lstrip() + " |", "|---" * len(labels) + "|"]
-
-
-def _names(rels: list[str]) -> str:
-    return ", ".join(f"`{Path(rel).name}`" for rel in rels) or "none"
+    return build_outputs.header(first, REDIS_BUILDS)
 
 
 def test_snippet_table_and_per_build_outputs(snippet_runs, builds_outcome, request):
     every = {build: snippet_runs(build) for build in REDIS_BUILDS}
-    rows = [
-        "| Server | Snippets run | Print their `#>` lines | Print something else | Stop with an error |",
-        "|---|---|---|---|---|",
-    ]
-    for build, runs in every.items():
-        by = {
-            kind: sorted(rel for rel, run in runs.items() if run.outcome == kind)
-            for kind in ("same", "differs", "fails")
-        }
-        server = f"{build.label} ({build.version})"
-        cells = [server, len(runs), len(by["same"]), _names(by["differs"]), _names(by["fails"])]
-        rows.append("| " + " | ".join(map(str, cells)) + " |")
-    builds_outcome("snippets.md", "\n".join(rows))
-
-    varying = sorted({rel for runs in every.values() for rel, run in runs.items() if run.outcome != "same"})
+    builds_outcome("snippets.md", build_outputs.snippet_table(every))
+    varying = build_outputs.varying(every)
     for rel in varying:
-        builds_outcome(variant_file(rel).name, output_tabs({build: runs[rel] for build, runs in every.items()}))
-    expected = {variant_file(rel).name for rel in varying}
-    written = {p.name for p in BUILDS_DIR.glob("*.md")} - FIXED_FILES
-    if request.config.getoption("update_examples", default=False):
-        for stale in written - expected:
-            (BUILDS_DIR / stale).unlink()
-    else:
-        assert written == expected, f"files of snippets that no longer differ: {sorted(written - expected)}"
-    pages = "\n".join(p.read_text() for p in DOCS.rglob("*.md"))
-    missing = sorted(name for name in expected if f'--8<-- "redis/results/builds/{name}"' not in pages)
+        builds_outcome(variant_name(rel), output_tabs({build: runs[rel] for build, runs in every.items()}))
+    expected = {variant_name(rel) for rel in varying}
+    update = request.config.getoption("update_examples", default=False)
+    stale, missing = build_outputs.variant_file_problems(
+        "redis", BUILDS_DIR, expected, FIXED_FILES | SERVER_SNIPPET_FILES, DOCS, update=update
+    )
+    assert not stale, f"files of snippets that no longer differ: {sorted(stale)}"
     assert missing == [], f"per-build outputs no page shows (put them under the snippet): {missing}"
 
 
-FIXED_FILES = {"snippets.md", "commands.md", "differences.md", "noperm.md"}
-
-
-def variant_file(rel: str) -> Path:
-    return BUILDS_DIR / f"{Path(rel).stem}.md"
-
-
-def output_tabs(runs: dict[Build, Run]) -> str:
-    """One content tab per build: what the snippet printed there, lines unlike its `#>` lines highlighted."""
-    parts = []
-    for build, run in runs.items():
-        parts.append(f'=== "{build.label}"\n')
-        if run.outcome == "same":
-            parts.append("    Prints exactly the `#>` lines above.\n")
-            continue
-        lines = list(run.printed) + ([run.error] if run.error else [])
-        differ = [
-            str(i)
-            for i, line in enumerate(lines, 1)
-            if i > len(run.shown) or run.shown[i - 1] != line or line == run.error
-        ]
-        intro = (
-            "Prints, then stops with an error:"
-            if run.error and run.printed
-            else "Stops with an error:"
-            if run.error
-            else "Prints (lines unlike the `#>` lines highlighted):"
-        )
-        parts.append(f"    {intro}\n")
-        parts.append(f'    ```text hl_lines="{" ".join(differ)}"')
-        parts.extend(f"    {line}" if line else "" for line in lines)
-        parts.append("    ```\n")
-    return "\n".join(parts)
+FIXED_FILES = {"snippets.md", "commands.md", "differences.md", "noperm.md", "servers.md"}
+# the special-server snippets' files: written and checked by test_redis_builds_servers.py
+SERVER_SNIPPET_FILES = {variant_name(rel) for rel in SNIPPET_SERVERS}
 
 
 # -- commands only some builds have ---------------------------------------------------------------

@@ -5,7 +5,10 @@
 - Nothing listening, or a server that accepts and never answers (a stopped redis-server): the time
   until the error, about (retries + 1) x socket_timeout plus backoff for the hung one (measured).
 - A blocking command whose timeout is longer than socket_timeout ends in TimeoutError.
-The page's tables: snippets/redis/results/retries.md (attempts, exact) and retry_times.md (measured).
+What involves a redis-server runs on every Redis build (Redis 8.0, Valkey 8.1, Redis 7.0), side by side; the
+hang-up server and the closed port are no Redis, so they are measured once.
+The page's tables: snippets/redis/results/retries.md (attempts, exact), retries_auth.md (per build) and
+retry_times.md (measured; the hung server per build).
 """
 
 from __future__ import annotations
@@ -14,11 +17,15 @@ import signal
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
 from redis.connection import parse_url
+from services.each_build import on_each_build
+from services.generations import Build
 from services.procs import eventually, free_port
+from services.results import by_build
 
 pytestmark = pytest.mark.page("redis/redis-py.md")
 
@@ -84,11 +91,10 @@ def test_from_url_tries_once_the_constructor_eleven_times(hang_up_server, result
     )
 
 
-def test_a_wrong_password_is_retried_by_the_constructor(private_redis, results):
-    """AuthenticationError is a ConnectionError in redis-py, so the constructor's 10 retries apply to it."""
-    server = private_redis("--requirepass", "right-pw", ready=False)
+def wrong_password_connections(private_redis, build: Build) -> tuple[int, int]:
+    server = private_redis("--requirepass", "right-pw", ready=False, name=build.name, build=build)
     admin = server.client(password="right-pw")
-    eventually(admin.ping, 10, what="password server")
+    eventually(admin.ping, 10, what=f"password server ({build})")
 
     def connections(make_client) -> int:
         before = admin.info("stats")["total_connections_received"]
@@ -98,48 +104,71 @@ def test_a_wrong_password_is_retried_by_the_constructor(private_redis, results):
 
     by_url = connections(lambda: redis.Redis.from_url(f"redis://:wrong-pw@127.0.0.1:{server.port}/0"))
     by_args = connections(lambda: redis.Redis(host="127.0.0.1", port=server.port, password="wrong-pw"))
-    assert (by_url, by_args) == (1, 11)
+    return by_url, by_args
+
+
+def test_a_wrong_password_is_retried_by_the_constructor(private_redis, results):
+    """AuthenticationError is a ConnectionError in redis-py, so the constructor's 10 retries apply to it."""
+    measured = on_each_build(lambda build: wrong_password_connections(private_redis, build))
+    assert measured == dict.fromkeys(measured, (1, 11))  # on every build
     results(
         "redis/retries_auth.md",
-        "| Client with a wrong password | connections the server saw before `AuthenticationError` |\n|---|---|\n"
-        f"| `redis.Redis.from_url(url)` | {by_url} |\n"
-        f"| `redis.Redis(host=..., port=..., password=...)` | {by_args} |",
+        by_build({
+            build: "| Client with a wrong password | connections the server saw before `AuthenticationError` |\n"
+            f"|---|---|\n| `redis.Redis.from_url(url)` | {by_url} |\n"
+            f"| `redis.Redis(host=..., port=..., password=...)` | {by_args} |"
+            for build, (by_url, by_args) in measured.items()
+        }),
     )
 
 
-@pytest.mark.slow
-def test_time_until_the_error_refused_and_hung(private_redis, results):
-    """Measured, no thresholds: refused connections (nothing listens) and a hung server (SIGSTOP)."""
-    def timed(make_client, error) -> str:
-        started = time.monotonic()
-        with pytest.raises(error):
-            make_client().ping()
-        return f"{time.monotonic() - started:.1f} s"
+def timed(make_client, error) -> str:
+    started = time.monotonic()
+    with pytest.raises(error):
+        make_client().ping()
+    return f"{time.monotonic() - started:.1f} s"
 
+
+def refused_rows() -> list[tuple[str, str, str]]:
     closed = free_port()
-    rows = [
+    return [
         ("nothing listens on the port", "`Redis.from_url(url)`",
          timed(lambda: redis.Redis.from_url(f"redis://127.0.0.1:{closed}/0"), redis.exceptions.ConnectionError)),
         ("nothing listens on the port", "`Redis(host=..., port=...)`",
          timed(lambda: redis.Redis(host="127.0.0.1", port=closed), redis.exceptions.ConnectionError)),
-    ]
-    server = private_redis()
+    ]  # fmt: skip
+
+
+def hung_rows(private_redis, build: Build) -> list[tuple[str, str, str]]:
+    server = private_redis(name=build.name, build=build)
     server.client().ping()
     server.proc.send_signal(signal.SIGSTOP)  # the process still exists, the kernel still accepts; nobody answers
     try:
-        rows += [
+        return [
             ("hung (SIGSTOP)", "`Redis.from_url(url, socket_timeout=0.5)`",
              timed(lambda: redis.Redis.from_url(server.url, socket_timeout=0.5), redis.exceptions.TimeoutError)),
             ("hung (SIGSTOP)", "`Redis(host=..., port=..., socket_timeout=0.5)`",
              timed(lambda: redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=0.5),
                    redis.exceptions.TimeoutError)),
-        ]
+        ]  # fmt: skip
     finally:
         server.proc.send_signal(signal.SIGCONT)
+
+
+@pytest.mark.slow
+def test_time_until_the_error_refused_and_hung(private_redis, results):
+    """Measured, no thresholds: refused connections (nothing listens: no Redis, measured once) and a hung server
+    (SIGSTOP), each build's. All at once: the times are timeouts and backoff sleeps, not CPU."""
+    with ThreadPoolExecutor(1) as pool:
+        refused = pool.submit(refused_rows)
+        hung = on_each_build(lambda build: hung_rows(private_redis, build))
     results(
         "redis/retry_times.md",
-        "| Server | client | time until the error |\n|---|---|---|\n"
-        + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows),
+        by_build({
+            build: "| Server | client | time until the error |\n|---|---|---|\n"
+            + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in [*refused.result(), *rows])
+            for build, rows in hung.items()
+        }, vary=True),
         vary=True,
     )
 
@@ -147,10 +176,14 @@ def test_time_until_the_error_refused_and_hung(private_redis, results):
 @pytest.mark.page("redis/data-types.md")  # which names this test
 def test_blocking_timeout_longer_than_socket_timeout_fails(private_redis):
     """BLPOP 2 s on a connection that waits 0.5 s for replies: redis-py gives up first."""
-    server = private_redis()
-    client = redis.Redis.from_url(server.url, socket_timeout=0.5)
-    with pytest.raises(redis.exceptions.TimeoutError):
-        client.blpop(["nothing-here"], timeout=2)
-    # the fix: socket_timeout longer than any blocking timeout you use
-    patient = redis.Redis.from_url(server.url, socket_timeout=3)
-    assert patient.blpop(["nothing-here"], timeout=1) is None
+
+    def blpop(build: Build) -> None:
+        server = private_redis(name=build.name, build=build)
+        client = redis.Redis.from_url(server.url, socket_timeout=0.5)
+        with pytest.raises(redis.exceptions.TimeoutError):
+            client.blpop(["nothing-here"], timeout=2)
+        # the fix: socket_timeout longer than any blocking timeout you use
+        patient = redis.Redis.from_url(server.url, socket_timeout=3)
+        assert patient.blpop(["nothing-here"], timeout=1) is None, build
+
+    on_each_build(blpop)

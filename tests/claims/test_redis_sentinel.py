@@ -15,6 +15,7 @@ snippets/redis/servers/sentinel.txt, and one kill -9 of the primary. In order:
 Asserted: the app's writes failed and then reached the new primary; every write that WAIT reported on
 1 replica survived; acknowledged writes without a replica's acknowledgement were lost (replication is
 asynchronous). The numbers go to snippets/redis/results/sentinel_failover.md (one column per build).
+The setup's `redis-cli` lines, the check and the stop lines, run with the build's own CLI.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Failover:
     waited_stalled: list[tuple[str, int]] = field(default_factory=list)
     burst: list[str] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
+    left_running: list[str] = field(default_factory=list)  # what servers/sentinel_stop.txt did not stop
 
     def acked(self, keys) -> tuple[int, int]:
         """(missing, of) for these acknowledged keys."""
@@ -119,7 +121,9 @@ def run_failover(build: Build, tmp_path) -> Failover:
                 for key in outcome.burst:
                     pipe.set(key, b"x" * BURST_BYTES)
                 assert all(pipe.execute())
-                outcome.waited_stalled = [(f"stalled:{i}", set_and_wait(primary, f"stalled:{i}", 100)) for i in range(3)]
+                outcome.waited_stalled = [
+                    (f"stalled:{i}", set_and_wait(primary, f"stalled:{i}", 100)) for i in range(3)
+                ]
                 outcome.killed = time.monotonic()
                 setup.kill9_primary()
             finally:
@@ -138,10 +142,11 @@ def run_failover(build: Build, tmp_path) -> Failover:
         pipe = promoted.pipeline(transaction=False)
         for key in keys:
             pipe.exists(key)
-        outcome.missing = {key for key, found in zip(keys, pipe.execute()) if not found}
+        outcome.missing = {key for key, found in zip(keys, pipe.execute(), strict=True) if not found}
         for write in outcome.app:
             if write.error:
                 outcome.errors[setup.ports.to_documented(write.error)] += 1
+    outcome.left_running = setup.left_running  # after the page's stop lines, run with the build's own CLI
     return outcome
 
 
@@ -161,7 +166,11 @@ def wait_promoted(setup: DocumentedSentinels, timeout: float = 60) -> float:
 def _settled(outcome: Failover) -> bool:
     """1.5 s of the app's writes acknowledged after the kill."""
     after = [w for w in outcome.app if w.start > outcome.killed and w.error is None]
-    return bool(after) and after[-1].end - after[0].end >= 1.5 and not any(w.error for w in outcome.app if w.start > after[0].end)
+    return (
+        bool(after)
+        and after[-1].end - after[0].end >= 1.5
+        and not any(w.error for w in outcome.app if w.start > after[0].end)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +200,13 @@ def test_acknowledged_writes_no_replica_had_are_lost_and_wait_says_which(failove
     assert 0 < lost <= of, "every write acknowledged without WAIT survived"
     before_stall = [w.key for w in outcome.app if w.error is None and w.end < outcome.stalled]
     assert outcome.acked(before_stall)[0] == 0  # replicated before the stall: kept
+
+
+@pytest.mark.parametrize("build", REDIS_BUILDS, ids=str)
+def test_the_pages_stop_lines_shut_down_the_setup(failovers, build):
+    """servers/sentinel_stop.txt, each `redis-cli` run as the build's own CLI (`valkey-cli` on Valkey), shuts down
+    the sentinels and both servers (the killed primary included)."""
+    assert failovers[build.name].left_running == []
 
 
 def results_table(failovers: dict[str, Failover]) -> str:
@@ -223,7 +239,8 @@ def results_table(failovers: dict[str, Failover]) -> str:
         "|---|" + "---|" * len(outcomes),
         row("Replica stalled (SIGSTOP) before the kill", lambda o: f"{o.killed - o.stalled:.2f} s"),
         row("A sentinel named the replica as the primary", lambda o: f"{o.promoted - o.killed:.1f} s after the kill"),
-        row("The app's writes failed (errors seen)", lambda o: f"from {first_failed(o):.2f} s to {last_failed(o):.1f} s"),
+        row("The app's writes failed (errors seen)",
+            lambda o: f"from {first_failed(o):.2f} s to {last_failed(o):.1f} s"),
         row("The app's first write on the new primary", lambda o: f"{first_ok_after(o):.1f} s"),
         row("Writes that raised", lambda o: f"{len(app(o, lambda w: w.error))} of {len(o.app)}"),
         *(row(f"↳ *{name}*", lambda o, t=text: str(o.errors[t])) for name, text in KNOWN_ERRORS.items()),
@@ -231,10 +248,13 @@ def results_table(failovers: dict[str, Failover]) -> str:
         row("App writes acknowledged before the stall, lost",
             lambda o: missing(o.acked(w.key for w in app(o, lambda w: w.error is None and w.end < o.stalled)))),
         row("App writes acknowledged during the stall, lost",
-            lambda o: missing(o.acked(w.key for w in app(o, lambda w: w.error is None and o.stalled <= w.end <= o.killed)))),
+            lambda o: missing(o.acked(
+                w.key for w in app(o, lambda w: w.error is None and o.stalled <= w.end <= o.killed)))),
         row(f"{BURST} x 100 KB acknowledged without `WAIT` (stalled), lost", lambda o: missing(o.acked(o.burst))),
-        row("Writes `WAIT 1 1000` answered 1 for (healthy), lost", lambda o: missing(o.acked(k for k, _ in o.waited_healthy))),
-        row("Writes `WAIT 1 100` answered 0 for (stalled), lost", lambda o: missing(o.acked(k for k, _ in o.waited_stalled))),
+        row("Writes `WAIT 1 1000` answered 1 for (healthy), lost",
+            lambda o: missing(o.acked(k for k, _ in o.waited_healthy))),
+        row("Writes `WAIT 1 100` answered 0 for (stalled), lost",
+            lambda o: missing(o.acked(k for k, _ in o.waited_stalled))),
     ]  # fmt: skip
     texts = [f"- *{name}*: `{text}`" for name, text in KNOWN_ERRORS.items()]
     return "\n".join([*lines, "", "The errors, as the app printed them (`type: str(exception)`):", "", *texts])
@@ -246,4 +266,3 @@ def test_results_on_the_page(failovers, results):
     for outcome in failovers.values():
         print(outcome.build, {text: n for text, n in outcome.errors.items() if text not in KNOWN_ERRORS.values()})
     results("redis/sentinel_failover.md", table, vary=True)
-

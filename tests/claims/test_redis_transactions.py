@@ -4,20 +4,22 @@ while running leaves the other commands applied.
 The server checks each command when it is queued (name, number of arguments). A bad one makes
 `EXEC` answer `EXECABORT` and run nothing; redis-py then raises that command's `ResponseError`
 (with `ExecAbortError` as its context), even with `raise_on_error=False`. A command that fails only
-while running (`INCR` on text) fails alone. Table on the redis-py page:
-snippets/redis/results/transaction_errors.md.
+while running (`INCR` on text) fails alone. On every Redis build (Redis 8.0, Valkey 8.1, Redis 7.0), side by
+side. Table on the redis-py page: snippets/redis/results/transaction_errors.md.
 """
 
 from __future__ import annotations
 
 import pytest
 import redis
+from services.each_build import on_each_build
+from services.results import by_build
 
 pytestmark = pytest.mark.page("redis/redis-py.md")
 
 
-def test_queueing_error_aborts_the_transaction_runtime_error_does_not(private_redis, results):
-    r = private_redis().client(decode_responses=True)
+def transaction_errors_table(server) -> str:
+    r = server.client(decode_responses=True)
 
     with r.pipeline() as pipe, pytest.raises(redis.exceptions.ResponseError) as err:
         pipe.set("name", "ann")
@@ -38,11 +40,17 @@ def test_queueing_error_aborts_the_transaction_runtime_error_does_not(private_re
         done, failed, name = pipe.execute(raise_on_error=False)
     assert done is True and name == "ann" and isinstance(failed, redis.exceptions.ResponseError)
 
-    results(
-        "redis/transaction_errors.md",
+    return (
         "| Error inside `MULTI` ... `EXEC` | what ran | what `execute(raise_on_error=False)` did |\n|---|---|---|\n"
         f"| found while **queueing**: `SET other` (no value) | nothing (`GET name` afterwards: `{nothing_ran}`) "
-        f"| raised `{type(queued).__name__}: {queued}`, with `{type(queued.__context__).__name__}: {queued.__context__}` as its context |\n"
-        f"| found while **running**: `INCR name` on `\"ann\"` | the other commands (`SET` answered `{done}`, `GET` `{name!r}`) "
-        f"| returned the error in its place: `{type(failed).__name__}: {failed}` |",
+        f"| raised `{type(queued).__name__}: {queued}`, "
+        f"with `{type(queued.__context__).__name__}: {queued.__context__}` as its context |\n"
+        f'| found while **running**: `INCR name` on `"ann"` '
+        f"| the other commands (`SET` answered `{done}`, `GET` `{name!r}`) "
+        f"| returned the error in its place: `{type(failed).__name__}: {failed}` |"
     )
+
+
+def test_queueing_error_aborts_the_transaction_runtime_error_does_not(private_redis, results):
+    tables = on_each_build(lambda build: transaction_errors_table(private_redis(build=build, name=build.name)))
+    results("redis/transaction_errors.md", by_build(tables))

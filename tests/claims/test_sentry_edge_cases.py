@@ -14,13 +14,18 @@ import subprocess
 import sys
 
 import pytest
+from sentry_sdk.transport import HttpTransport
 from services.http_receiver import HttpReceiver, Reply
 from services.paths import PROGRAMS, SNIPPETS
-from services.snippets import expected_output, run
+from services.snippets import expected_output, run, run_beside_startups
 
 pytestmark = pytest.mark.page("sentry/edge-cases.md")
 
-LIMIT = 10  # seconds: "never blocks" means the app goes on within seconds, whatever the server does
+# "Never blocks": the app goes on within seconds whatever the server does, beyond what the load adds to an
+# interpreter start measured beside the run (services/snippets.py run_beside_startups). 20 s stays under the SDK's
+# HTTP timeout, so one send that waited for the server would exceed it; a busy 2-core machine made these runs
+# 11-19 s where they take 3 s alone.
+LIMIT = HttpTransport.TIMEOUT - 10
 
 
 def _number(pattern: str, text: str) -> int:
@@ -28,11 +33,12 @@ def _number(pattern: str, text: str) -> int:
 
 
 def test_unreachable_server_costs_nothing_and_keeps_nothing(results):
-    result = run(PROGRAMS / "logged_snippet.py", str(SNIPPETS / "sentry" / "server_unreachable.py"))
-    assert result.returncode == 0 and result.seconds < LIMIT, result.stderr
+    snippet = str(SNIPPETS / "sentry" / "server_unreachable.py")
+    result, startup = run_beside_startups(PROGRAMS / "logged_snippet.py", snippet, module="sentry_sdk")
+    assert result.returncode == 0 and result.seconds < startup + LIMIT, result.stderr
     assert result.stdout.splitlines() == expected_output("sentry/server_unreachable.py") == [
         "5 captures returned ids: True | under 1 s: True",  # at once ...
-        "flush returned None | under 1 s: True | left: []",  # ... and nothing left to flush
+        "flush returned None | within 2 s: True | left: []",  # ... and nothing left to flush
     ]
     captured = _number(r"^(\d+) captures", result.stdout)
     retries = [line for line in result.stderr.splitlines() if "Retrying (Retry(total=" in line]
@@ -41,7 +47,7 @@ def test_unreachable_server_costs_nothing_and_keeps_nothing(results):
     attempts = len(retries) // len(finals) + 1  # the first try, then urllib3's retries
     results("sentry/edge_cases_unreachable.md",
             f"| Server unreachable (closed port) | {captured} | 0 | {captured}, each after {attempts} refused "
-            "connections | returned `None` at once, nothing left | `server_unreachable.py` |")
+            "connections | returned `None` within its timeout, nothing left | `server_unreachable.py` |")
 
 
 @pytest.mark.slow
@@ -84,14 +90,14 @@ def test_server_down_mid_run_events_are_lost_not_retried(bugsink, results):
 
 @pytest.mark.slow
 def test_hanging_server_fills_the_queue_and_delays_exit(results):
-    result = run("sentry/server_hanging.py")
+    result, startup = run_beside_startups("sentry/server_hanging.py", module="sentry_sdk")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == expected_output("sentry/server_hanging.py")
     captured = 1 + _number(r"^(\d+) more captures", result.stdout)  # "first", then the 150
     pending = _number(r"still waiting \(1 in flight \+ queue\): \[(\d+)\]", result.stdout)
     # at exit, the atexit hook waits shutdown_timeout (2 s) for those, then gives up
     assert f"Sentry is attempting to send {pending} pending events\nWaiting up to 2 seconds" in result.stderr
-    assert 2 + 2 <= result.seconds < 2 + 2 + LIMIT  # flush(timeout=2) + shutdown_timeout=2, plus start-up
+    assert 2 + 2 <= result.seconds < startup + 2 + 2 + LIMIT  # flush(timeout=2) + shutdown_timeout=2, plus start-up
     results("sentry/edge_cases_hanging.md",
             f"| Server accepts, never answers | {captured} | 0 | {captured - pending} at once (queue of {pending - 1} "
             f"full), {pending} at exit | returned `None` after 2 s, {pending} pending | `server_hanging.py` |")
@@ -111,8 +117,8 @@ def _messages(requests) -> list[str]:
 def test_429_stops_sending_until_retry_after_then_resumes(results):
     with HttpReceiver(Reply(429, {"Retry-After": "1"}, b"")) as server:
         dsn = f"http://5e47bb3c0fd34e4a9f3a3c1d2b8e6a71@{server.url.split('//')[1]}/1"
-        result = run(PROGRAMS / "sentry_429_resume.py", env={"DSN": dsn})
-        assert result.returncode == 0 and result.seconds < LIMIT, result.stderr
+        result, startup = run_beside_startups(PROGRAMS / "sentry_429_resume.py", env={"DSN": dsn}, module="sentry_sdk")
+        assert result.returncode == 0 and result.seconds < startup + LIMIT, result.stderr
         sent = _messages(server.requests)
     assert sent == ["first", "third"]  # "second" was dropped in the SDK, and never re-sent
 

@@ -7,6 +7,7 @@ classified field by field. The page shows the result: snippets/sentry/results/pr
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
@@ -95,3 +96,27 @@ def test_send_default_pii_is_deprecated_and_data_collection_replaces_the_scrubbe
 def test_before_send_runs_before_sample_rate_drops_the_event():
     result = run(PROGRAMS / "sentry_before_send_sampling.py")
     assert result.stdout.strip() == "3 [None, None, None]"  # seen by before_send, then dropped by sampling
+
+
+def test_before_send_does_not_see_transactions_before_send_transaction_does(results):
+    """A traced FastAPI request fails; what the two hooks saw and what the SDK sent (recorded by its transport)."""
+    runs = {}
+    for mode in ("before_send", "both"):
+        out = run(PROGRAMS / "sentry_before_send_transaction.py", mode).ok().stdout
+        runs[mode] = json.loads(out)
+    assert runs["before_send"]["seen"] == ["error"]  # never called for the transaction
+    assert runs["both"]["seen"] == ["error", "transaction"]
+
+    def query(mode: str, kind: str) -> str:
+        [item] = [i for i in runs[mode]["sent"] if i["type"] == kind]
+        return f"**sent** (`{item['query_string']}`)" if item["query_string"] else "absent"
+
+    rows = [
+        "| | `before_send` only | `before_send` + `before_send_transaction` |",
+        "|---|---|---|",
+        f"| the hooks were called for | {', '.join(runs['before_send']['seen'])} | {', '.join(runs['both']['seen'])} |",
+        f"| error event: query string | {query('before_send', 'error')} | {query('both', 'error')} |",
+        f"| transaction: query string | {query('before_send', 'transaction')} | {query('both', 'transaction')} |",
+    ]
+    assert "qs-secret" in rows[-1] and "qs-secret" not in rows[-1].split("|")[3]
+    results("sentry/privacy_transactions.md", "\n".join(rows))

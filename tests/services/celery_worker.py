@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .celery_cli import CeleryProcess, as_tested, module_commands
 from .procs import stop, stop_all
+from .rabbitmq import Vhost
 from .rabbitmq_node import RabbitNode
 
 
@@ -66,25 +67,21 @@ class BrokerSpaces:
     "space") gets a vhost of its own and, for the Redis-broker apps, a Redis database number of its
     own on the private redis-server. Readers see none of this: their URLs come from the env vars.
 
-    The vhosts live on a private RabbitMQ node with its management API, started on first use: on the
-    shared broker each vhost costs two `rabbitmqctl` calls (1-4 s each here, it has no HTTP API), and
-    the Celery tests need about 25; the node starts in ~7 s and makes one in ~20 ms. It is not the
-    session's `rabbit_node`: claims restart and kill -9 that one, and the session's workers would
-    lose their broker mid-test.
+    The vhosts live on `node`, the session's broker node (fixtures/rabbitmq.py `broker_node`: RabbitMQ
+    4.0 with its management API, a vhost in ~20 ms), which no test restarts or kills: the session's
+    workers never lose their broker mid-test. `close()` deletes the vhosts; the node belongs to its fixture.
     """
 
-    def __init__(self, redis_url: str):
+    def __init__(self, redis_url: str, node: RabbitNode):
         self.redis_url = redis_url  # redis://127.0.0.1:PORT/0
-        self.node: RabbitNode | None = None
-        self.vhosts: dict[str, str] = {}  # space -> amqp url
+        self.node = node
+        self.vhosts: dict[str, Vhost] = {}  # space -> its vhost
         self.redis_dbs: dict[str, int] = {}
 
     def amqp_url(self, space: str) -> str:
         if space not in self.vhosts:
-            if self.node is None:
-                self.node = RabbitNode(management=True).start()
-            self.vhosts[space] = self.node.vhost(f"celery-{space.replace('/', '-')}").create().url
-        return self.vhosts[space]
+            self.vhosts[space] = self.node.vhost(f"celery-{space.replace('/', '-')}").create()
+        return self.vhosts[space].url
 
     def redis_broker_url(self, space: str) -> str:
         """A Redis database (1..15) of the private server for one app's broker traffic."""
@@ -101,5 +98,6 @@ class BrokerSpaces:
         return env
 
     def close(self) -> None:
-        if self.node is not None:
-            self.node.stop()  # its vhosts go with its data dir
+        for vhost in self.vhosts.values():
+            vhost.delete()
+        self.vhosts.clear()

@@ -13,6 +13,7 @@ Standard library only (tests/run.py calls it before pytest).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import shutil
@@ -68,7 +69,9 @@ def start_shared_services(log: Callable[[str], None]) -> None:
         build.require()
     if not answers(6379):
         folder = Path(tempfile.mkdtemp(prefix="guide-shared-redis-"))
-        argv = REDIS_7_0.server_argv("--port", "6379", "--bind", "127.0.0.1", "-::1", "--save", "", "--appendonly", "no", "--dir", str(folder))
+        argv = REDIS_7_0.server_argv(
+            "--port", "6379", "--bind", "127.0.0.1", "-::1", "--save", "", "--appendonly", "no", "--dir", str(folder)
+        )
         proc = spawn(argv, log=folder / "redis.log", cwd=folder)
         atexit.register(lambda: (stop(proc), shutil.rmtree(folder, ignore_errors=True)))
         log(f"started the shared Redis {REDIS_7_0.version} from {REDIS_7_0.root} on 127.0.0.1:6379")
@@ -98,10 +101,8 @@ def _start_shared_rabbitmq(log: Callable[[str], None]) -> None:
         subprocess.run(argv, env=popen_env, check=True, capture_output=True, timeout=120)
 
     def stop_node() -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
             ctl("stop")
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            pass
         roots.end_processes([p["pid"] for p in processes_marked(SHARED_NODE, build)])
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -109,4 +110,7 @@ def _start_shared_rabbitmq(log: Callable[[str], None]) -> None:
     subprocess.run(argv, env=popen_env, check=True, capture_output=True, timeout=60)
     atexit.register(stop_node)
     ctl("wait", inside(folder / "node.pid"), "--timeout", "90")
-    log(f"started the shared RabbitMQ {build.version} ({SHARED_NODE}) from {build.root} on 127.0.0.1:5672, API on :15672")
+    log(
+        f"started the shared RabbitMQ {build.version} ({SHARED_NODE}) from {build.root} on 127.0.0.1:5672, "
+        "API on :15672"
+    )

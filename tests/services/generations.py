@@ -40,7 +40,10 @@ from .procs import spawn, tail
 CHROOT_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 # $0 is the root; /proc is mounted in this process's own mount namespace only, then chroot execs the program
 _IN_ROOT = 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"'
-_MULTIARCH = {"x86_64": ("x86_64-linux-gnu", "lib64/ld-linux-x86-64.so.2"), "aarch64": ("aarch64-linux-gnu", "lib/ld-linux-aarch64.so.1")}
+_MULTIARCH = {
+    "x86_64": ("x86_64-linux-gnu", "lib64/ld-linux-x86-64.so.2"),
+    "aarch64": ("aarch64-linux-gnu", "lib/ld-linux-aarch64.so.1"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +64,11 @@ class Build:
     @property
     def service(self) -> str:
         """The service name errors use: "Redis" / "RabbitMQ" for the host build (as before), else the build's label."""
-        return {"redis": "Redis", "rabbitmq": "RabbitMQ"}[self.kind] if self.root is None else f"{self.label} ({self.name})"
+        return (
+            {"redis": "Redis", "rabbitmq": "RabbitMQ"}[self.kind]
+            if self.root is None
+            else f"{self.label} ({self.name})"
+        )
 
     # -- is it there? -----------------------------------------------------------------------------
 
@@ -70,16 +77,20 @@ class Build:
         if self.root is None:
             if not shutil.which(self.server):
                 package = "redis-server" if self.kind == "redis" else "rabbitmq-server"
-                raise ServiceUnavailable(self.service, f"{self.server} binary", "not installed", f"apt-get install {package}")
+                raise ServiceUnavailable(
+                    self.service, f"{self.server} binary", "not installed", f"apt-get install {package}"
+                )
             return
         if not (self.root / roots.STAMP).exists() or not self._binary(self.server).exists():
             spec = roots.SPECS[self.release]
             raise ServiceUnavailable(
-                self.service, f"{self.server} in {self.root}", f"the Debian {spec['debian']} ({self.release}) root is not built",
+                self.service, f"{self.server} in {self.root}",
+                f"the Debian {spec['debian']} ({self.release}) root is not built",
                 f"{roots.build_command(self.release)}   (python3 tests/run.py builds it before the tests)",
             )  # fmt: skip
         if self.kind == "rabbitmq" and os.geteuid() != 0:
-            raise ServiceUnavailable(self.service, str(self.root), "running it needs root (chroot, a private /proc mount)",
+            raise ServiceUnavailable(self.service, str(self.root),
+                                     "running it needs root (chroot, a private /proc mount)",
                                      "run the tests as root: sudo -E python3 tests/run.py")  # fmt: skip
 
     def _binary(self, program: str) -> Path:
@@ -114,7 +125,8 @@ class Build:
     # -- where its files go -------------------------------------------------------------------------
 
     def tmpdir(self) -> Path | None:
-        """Parent for a RabbitMQ node's folder: the system temp dir, or the root's /tmp (the node sees only the root)."""
+        """Parent for a RabbitMQ node's folder: the system temp dir, or the root's /tmp (the node sees only the
+        root)."""
         return None if self.root is None or self.kind == "redis" else self.root / "tmp"
 
     def inside(self, path: Path | str) -> str:
@@ -163,9 +175,11 @@ def host_has_debian12() -> bool:
         return False
     if release.get("ID") != "debian" or release.get("VERSION_ID", "").strip('"') != "12":
         return False
-    listed = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version} ${db:Status-Status}\n", "redis-server", "rabbitmq-server"],
-                            capture_output=True, text=True)  # fmt: skip
-    installed = {p: v for p, v, status in (line.split() for line in listed.stdout.splitlines()) if status == "installed"}
+    listed = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version} ${db:Status-Status}\n",
+                             "redis-server", "rabbitmq-server"], capture_output=True, text=True)  # fmt: skip
+    installed = {
+        p: v for p, v, status in (line.split() for line in listed.stdout.splitlines()) if status == "installed"
+    }
     return roots.version_matches(installed.get("redis-server", "-"), "7.0") and roots.version_matches(
         installed.get("rabbitmq-server", "-"), "3.10"
     )
@@ -182,17 +196,27 @@ def _debian12_root() -> Path | None:
 
 _TRIXIE = roots.path("trixie")
 REDIS_8_0 = Build("redis-8.0", "redis", "Redis 8.0", "current", "8.0.2", "trixie", "redis-server", "redis-cli", _TRIXIE)
-VALKEY_8_1 = Build("valkey-8.1", "redis", "Valkey 8.1", "current", "8.1.1", "trixie", "valkey-server", "valkey-cli", _TRIXIE)
-REDIS_7_0 = Build("redis-7.0", "redis", "Redis 7.0", "debian12", "7.0.15", "bookworm", "redis-server", "redis-cli", _debian12_root())
-RABBITMQ_4_0 = Build("rabbitmq-4.0", "rabbitmq", "RabbitMQ 4.0", "current", "4.0.5", "trixie", "rabbitmq-server", "rabbitmqctl", _TRIXIE)
-RABBITMQ_3_10 = Build("rabbitmq-3.10", "rabbitmq", "RabbitMQ 3.10", "debian12", "3.10.8", "bookworm", "rabbitmq-server", "rabbitmqctl",
-                      _debian12_root())  # fmt: skip
+VALKEY_8_1 = Build(
+    "valkey-8.1", "redis", "Valkey 8.1", "current", "8.1.1", "trixie", "valkey-server", "valkey-cli", _TRIXIE
+)
+REDIS_7_0 = Build(
+    "redis-7.0", "redis", "Redis 7.0", "debian12", "7.0.15", "bookworm", "redis-server", "redis-cli", _debian12_root()
+)
+RABBITMQ_4_0 = Build(
+    "rabbitmq-4.0", "rabbitmq", "RabbitMQ 4.0", "current", "4.0.5", "trixie", "rabbitmq-server", "rabbitmqctl", _TRIXIE
+)
+RABBITMQ_3_10 = Build("rabbitmq-3.10", "rabbitmq", "RabbitMQ 3.10", "debian12", "3.10.8", "bookworm",
+                      "rabbitmq-server", "rabbitmqctl", _debian12_root())  # fmt: skip
 
 REDIS_BUILDS = (REDIS_8_0, VALKEY_8_1, REDIS_7_0)
 RABBITMQ_BUILDS = (RABBITMQ_4_0, RABBITMQ_3_10)
 # What RedisServer / RabbitNode run when no build is given: Debian 12's, as the tests always did.
 DEFAULT_REDIS = REDIS_7_0
 DEFAULT_RABBITMQ = RABBITMQ_3_10
+# The broker the RabbitMQ and Celery snippets (and the claims that borrow a vhost) run on: the current
+# generation, whose output the pages' `#>` lines show (fixtures/rabbitmq.py `broker_node`).
+SNIPPET_RABBITMQ = RABBITMQ_4_0
+SNIPPET_REDIS = REDIS_8_0  # the Redis snippets' server: their `#>` lines are Redis 8.0's output
 ERLANG_MAJOR = {"rabbitmq-4.0": "27", "rabbitmq-3.10": "25"}
 
 

@@ -41,7 +41,8 @@ class RabbitCluster:
 
     def wait_running(self, count: int, *, via: int = 0, timeout: float = 90) -> list[str]:
         return eventually(lambda: (nodes := self.running_nodes(via)) and len(nodes) == count and nodes,
-                          timeout=timeout, interval=0.5, what=f"{count} running nodes in the {self.build.label} cluster")  # fmt: skip
+                          timeout=timeout, interval=0.5,
+                          what=f"{count} running nodes in the {self.build.label} cluster")  # fmt: skip
 
     def kill9(self, index: int) -> RabbitNode:
         """Crash node `index` (SIGKILL to its pid), then wait until the others see it gone."""

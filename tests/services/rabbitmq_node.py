@@ -9,6 +9,7 @@ root keeps the node's folder inside that root (where its chroot'ed node can see 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -58,11 +59,14 @@ class RabbitNode:
         if tls:
             (self.dir / "tls").mkdir()
             names = ("ca_certificate.pem", "server_certificate.pem", "server_key.pem")
-            for src, name in zip(tls, names):
+            for src, name in zip(tls, names, strict=True):
                 shutil.copy(src, self.dir / "tls" / name)
             lines += [
                 f"listeners.ssl.default = {self.ssl_port}",
-                *(f"ssl_options.{key} = {self.build.inside(self.dir / 'tls' / name)}" for key, name in zip(("cacertfile", "certfile", "keyfile"), names)),
+                *(
+                    f"ssl_options.{key} = {self.build.inside(self.dir / 'tls' / name)}"
+                    for key, name in zip(("cacertfile", "certfile", "keyfile"), names, strict=True)
+                ),
                 "ssl_options.verify = verify_none",
                 "ssl_options.fail_if_no_peer_cert = false",
             ]
@@ -152,7 +156,9 @@ class RabbitNode:
 
     def restart(self) -> None:
         """Stop the whole node (its Erlang VM, like `docker compose restart`), keep its data dir, start it again."""
-        self.ctl("stop", self.build.inside(self.pidfile), timeout=60)  # with the pid file: returns once the VM has exited
+        self.ctl(
+            "stop", self.build.inside(self.pidfile), timeout=60
+        )  # with the pid file: returns once the VM has exited
         self.start()
 
     def stop(self) -> None:
@@ -160,10 +166,8 @@ class RabbitNode:
             self.ctl("stop", self.build.inside(self.pidfile), timeout=60)
         except (RuntimeError, subprocess.TimeoutExpired):
             if self.pidfile.exists():
-                try:
+                with contextlib.suppress(ProcessLookupError, ValueError):
                     os.kill(int(self.pidfile.read_text().strip()), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
         if self.build.root is not None:  # nothing of ours may keep running from the shared root
             self._end_leftovers()
         # epmd may keep the name registered a little longer; the data dir goes now

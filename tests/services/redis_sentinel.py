@@ -21,12 +21,22 @@ SERVICE = "guide"  # the name the sentinels monitor the primary under
 
 
 class RedisSentinels:
-    def __init__(self, workdir: Path, build: Build | None = None, *, sentinels: int = 3, quorum: int = 2, down_after_ms: int = 1000):
+    def __init__(
+        self,
+        workdir: Path,
+        build: Build | None = None,
+        *,
+        sentinels: int = 3,
+        quorum: int = 2,
+        down_after_ms: int = 1000,
+    ):
         self.build = build or DEFAULT_REDIS
         self.dir = workdir / f"sentinel-{self.build.name}"
         # no 5 s wait before the replica's first sync
         self.primary = RedisServer(self.dir, "--repl-diskless-sync-delay", "0", name="primary", build=self.build)
-        self.replica = RedisServer(self.dir, "--replicaof", "127.0.0.1", str(self.primary.port), name="replica", build=self.build)
+        self.replica = RedisServer(
+            self.dir, "--replicaof", "127.0.0.1", str(self.primary.port), name="replica", build=self.build
+        )
         self.quorum, self.down_after_ms = quorum, down_after_ms
         self.sentinel_ports = [free_port() for _ in range(sentinels)]
         self.procs = []
@@ -46,8 +56,8 @@ class RedisSentinels:
     def start(self) -> RedisSentinels:
         self.primary.start()
         self.replica.start()
-        eventually(lambda: self.replica.client().info("replication")["master_link_status"] == "up", timeout=30, interval=0.1,
-                   what=f"{self.build.label} replica in sync with its primary")  # fmt: skip
+        eventually(lambda: self.replica.client().info("replication")["master_link_status"] == "up",
+                   timeout=30, interval=0.1, what=f"{self.build.label} replica in sync with its primary")  # fmt: skip
         for index, port in enumerate(self.sentinel_ports):
             folder = self.dir / f"sentinel-{index}"
             folder.mkdir(parents=True, exist_ok=True)
@@ -57,13 +67,16 @@ class RedisSentinels:
 
             def knows_everyone(index=index, proc=proc) -> bool:
                 if proc.poll() is not None:
-                    raise ServiceUnavailable(self.build.service, f"sentinel on port {self.sentinel_ports[index]}",
-                                             f"exited:\n{tail(self.dir / f'sentinel-{index}' / 'sentinel.log')}")  # fmt: skip
+                    raise ServiceUnavailable(
+                        self.build.service, f"sentinel on port {self.sentinel_ports[index]}",
+                        f"exited:\n{tail(self.dir / f'sentinel-{index}' / 'sentinel.log')}")  # fmt: skip
                 client = self.sentinel(index)
                 return (len(client.execute_command("SENTINEL", "SENTINELS", SERVICE)) == others
                         and len(client.execute_command("SENTINEL", "REPLICAS", SERVICE)) == 1)  # fmt: skip
 
-            eventually(knows_everyone, timeout=60, interval=0.2, what=f"{self.build.label} sentinel {index} to see the others")
+            eventually(
+                knows_everyone, timeout=60, interval=0.2, what=f"{self.build.label} sentinel {index} to see the others"
+            )
         return self
 
     def spawn_sentinel(self, index: int, port: int, folder: Path):
@@ -83,7 +96,8 @@ class RedisSentinels:
     def wait_failover(self, timeout: float = 60) -> tuple[str, int]:
         """The new primary's address once the sentinels have promoted the replica."""
         return eventually(lambda: (addr := self.primary_address()) and addr[1] == self.replica.port and addr,
-                          timeout=timeout, interval=0.2, what=f"{self.build.label} sentinels to promote the replica")  # fmt: skip
+                          timeout=timeout, interval=0.2,
+                          what=f"{self.build.label} sentinels to promote the replica")  # fmt: skip
 
     def stop(self) -> None:
         for proc in self.procs:

@@ -18,7 +18,9 @@ class RedisServer:
 
     `build` (services/generations.py) picks the server: Redis 8.0, Valkey 8.1 or Redis 7.0 (the default)."""
 
-    def __init__(self, workdir: Path, *args: str, port: int | None = None, name: str = "redis", build: Build | None = None):
+    def __init__(
+        self, workdir: Path, *args: str, port: int | None = None, name: str = "redis", build: Build | None = None
+    ):
         self.build = build or DEFAULT_REDIS
         self.dir = workdir / name
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -36,7 +38,18 @@ class RedisServer:
 
     def start(self, *, ready: bool = True) -> RedisServer:
         self.build.require()
-        base = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir), "--save", "", "--appendonly", "no"]
+        base = [
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.dir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
         # later flags override earlier ones, so per-test args (e.g. --appendonly yes) win
         self.proc = spawn(self.build.server_argv(*base, *self.args), log=self.log, cwd=self.dir)
         if ready:
@@ -46,7 +59,9 @@ class RedisServer:
     def wait_ready(self, timeout: float = 10.0) -> None:
         def pong() -> bool:
             if self.proc and self.proc.poll() is not None:
-                raise ServiceUnavailable(self.build.service, self.url, f"private {self.build.server} exited:\n{tail(self.log)}")
+                raise ServiceUnavailable(
+                    self.build.service, self.url, f"private {self.build.server} exited:\n{tail(self.log)}"
+                )
             return self.client().ping()
 
         try:

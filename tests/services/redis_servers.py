@@ -5,6 +5,12 @@ small-memory server as console transcripts in `snippets/redis/servers/*.txt`. Th
 those files and run the same commands, with three changes only: every documented port (6380, 7000, …)
 becomes a free port, `--daemonize yes` / `--logfile` are dropped (the test keeps the server as its
 child, so it is stopped even when a test fails), and each server gets its own temp dir.
+
+Each takes the server build to run (services/generations.py): SNIPPET_REDIS (Redis 8.0, whose output the
+snippets' `#>` lines show) unless told otherwise. A build runs its own `redis-server` / `redis-cli` (on
+Valkey: `valkey-server` / `valkey-cli`, which take the same arguments) with the transcript's arguments.
+`STARTERS` names them by kind and `SNIPPET_SERVERS` says which snippet needs which (and which variables
+point it there), for the snippet tests and tests/claims/test_redis_builds_servers.py alike.
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ from pathlib import Path
 
 import redis
 
+from .generations import SNIPPET_REDIS, Build
 from .paths import SNIPPETS
 from .procs import eventually, free_port_pair
 from .redis_server import RedisServer
-from .transcripts import PortMap, Step, console_file, run_documented, server_args, start_documented
+from .transcripts import PortMap, Step, cli_command, console_file, run_documented, server_args, start_documented
 
 SERVERS = SNIPPETS / "redis" / "servers"
 
@@ -73,13 +80,15 @@ class TLSServer(RedisServer):
 
 
 @contextmanager
-def replication(workdir: Path) -> Iterator[Replication]:
+def replication(workdir: Path, build: Build = SNIPPET_REDIS) -> Iterator[Replication]:
     """A private primary on a free port (the page's 6379) and a replica started with servers/replica.txt."""
     [step] = transcript("replica.txt")
     with ExitStack() as stack:
         # the page's primary is the reader's own 6379; ours skips the 5 s wait before the first sync
-        primary = stack.enter_context(RedisServer(workdir, "--repl-diskless-sync-delay", "0", name="redis-primary"))
-        replica = start_documented(workdir, "redis-replica", step, PortMap({6379: primary.port}))
+        primary = stack.enter_context(
+            RedisServer(workdir, "--repl-diskless-sync-delay", "0", name="redis-primary", build=build)
+        )
+        replica = start_documented(workdir, "redis-replica", step, PortMap({6379: primary.port}), build=build)
         stack.callback(replica.stop)
         link = lambda: replica.client().info("replication")["master_link_status"]  # noqa: E731
         eventually(lambda: link() == "up", 15, what="replica link up")
@@ -87,7 +96,7 @@ def replication(workdir: Path) -> Iterator[Replication]:
 
 
 @contextmanager
-def cluster(workdir: Path) -> Iterator[Cluster]:
+def cluster(workdir: Path, build: Build = SNIPPET_REDIS) -> Iterator[Cluster]:
     """Three cluster nodes and `redis-cli --cluster create`, exactly as servers/cluster.txt shows;
     stopped by servers/cluster_stop.txt, what the page tells the reader to run."""
     ports = PortMap(allocate=free_port_pair)
@@ -96,26 +105,29 @@ def cluster(workdir: Path) -> Iterator[Cluster]:
         for step in transcript("cluster.txt"):
             if step.argv[0] == "redis-server":
                 documented = step.argv[step.argv.index("--port") + 1]
-                nodes.append(start_documented(workdir, f"redis-cluster-{documented}", step, ports))
+                nodes.append(start_documented(workdir, f"redis-cluster-{documented}", step, ports, build=build))
             else:
-                created = run_documented(step, ports, cwd=workdir)
+                created = run_documented(step, ports, cwd=workdir, build=build)
         assert "[OK] All 16384 slots covered." in created.stdout, created.stdout
         for node in nodes:
             eventually(lambda n=node: n.client().cluster("info")["cluster_state"] == "ok", 30, what="cluster_state:ok")
         yield Cluster(nodes, ports, created.stdout)
     finally:
         for step in transcript("cluster_stop.txt"):
-            subprocess.run(["bash", "-c", ports.text(step.command)], capture_output=True, timeout=30)
+            command = cli_command(ports.text(step.command), build)
+            subprocess.run(["bash", "-c", command], capture_output=True, timeout=30)
         for node in nodes:
             node.stop()
 
 
 @contextmanager
-def password_server(workdir: Path) -> Iterator[PasswordServer]:
+def password_server(workdir: Path, build: Build = SNIPPET_REDIS) -> Iterator[PasswordServer]:
     """servers/password.txt: a server with `requirepass` (its ping needs the password)."""
     [step] = transcript("password.txt")
     password = step.argv[step.argv.index("--requirepass") + 1]
-    server = start_documented(workdir, "redis-password", step, PortMap(), cls=PasswordServer, password=password)
+    server = start_documented(
+        workdir, "redis-password", step, PortMap(), cls=PasswordServer, build=build, password=password
+    )
     try:
         yield server
     finally:
@@ -123,7 +135,7 @@ def password_server(workdir: Path) -> Iterator[PasswordServer]:
 
 
 @contextmanager
-def tls_server(workdir: Path) -> Iterator[TLSServer]:
+def tls_server(workdir: Path, build: Build = SNIPPET_REDIS) -> Iterator[TLSServer]:
     """servers/tls_certs.txt (openssl, run as shown) then servers/tls_server.txt."""
     name = "redis-tls"
     folder = workdir / name
@@ -132,7 +144,7 @@ def tls_server(workdir: Path) -> Iterator[TLSServer]:
     for step in transcript("tls_certs.txt"):
         run_documented(step, ports, cwd=folder)
     [step] = transcript("tls_server.txt")
-    server = start_documented(workdir, name, step, ports, cls=TLSServer)
+    server = start_documented(workdir, name, step, ports, cls=TLSServer, build=build)
     try:
         yield server
     finally:
@@ -140,10 +152,10 @@ def tls_server(workdir: Path) -> Iterator[TLSServer]:
 
 
 @contextmanager
-def small_server(workdir: Path) -> Iterator[RedisServer]:
+def small_server(workdir: Path, build: Build = SNIPPET_REDIS) -> Iterator[RedisServer]:
     """servers/small_memory.txt: maxmemory 2mb with allkeys-lru."""
     [step] = transcript("small_memory.txt")
-    server = start_documented(workdir, "redis-small", step, PortMap())
+    server = start_documented(workdir, "redis-small", step, PortMap(), build=build)
     try:
         yield server
     finally:
@@ -158,3 +170,28 @@ def small_memory_flags(policy: str) -> list[str]:
     args[args.index("--maxmemory-policy") + 1] = policy
     return args
 
+
+STARTERS = {"replication": replication, "cluster": cluster, "password": password_server, "tls": tls_server,
+            "small": small_server}  # fmt: skip
+
+
+def _replication_env(servers: Replication) -> dict[str, str]:
+    return {"REDIS_URL": servers.primary.url, "REDIS_REPLICA_URL": servers.replica.url}
+
+
+# snippet -> (the special server it needs, the variables that point it there)
+SNIPPET_SERVERS = {
+    "redis/replication.py": ("replication", _replication_env),
+    "redis/cache_ttl_audit_replica.py": ("replication", _replication_env),
+    "redis/cluster.py": ("cluster", lambda cluster: {"REDIS_CLUSTER_URL": cluster.url}),
+    "redis/password_auth.py": (
+        "password", lambda server: {"REDIS_AUTH_URL": server.url, "REDIS_PASSWORD": server.password}
+    ),
+    "redis/tls_connect.py": ("tls", lambda server: {"REDIS_TLS_URL": server.url}),
+    "redis/eviction.py": ("small", lambda server: {"REDIS_SMALL_URL": server.url}),
+}
+
+
+def snippet_env(rel: str, server) -> dict[str, str]:
+    """The variables that point snippet `rel` at its special server `server` (a started STARTERS server)."""
+    return SNIPPET_SERVERS[rel][1](server)

@@ -134,15 +134,18 @@ def ensure_mmdebstrap(log: Log = _print) -> str:
     log("installing mmdebstrap and debian-archive-keyring with apt (to build the server roots)")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([*_sudo(), "apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run([*_sudo(), "apt-get", "install", "-y", "-qq", "mmdebstrap", "debian-archive-keyring"], check=True, env=env)
+    subprocess.run(
+        [*_sudo(), "apt-get", "install", "-y", "-qq", "mmdebstrap", "debian-archive-keyring"], check=True, env=env
+    )
     return shutil.which("mmdebstrap") or sys.exit("mmdebstrap is still missing after apt-get install mmdebstrap")
 
 
 def _build(release: str, into: Path, log: Log) -> None:
     spec = SPECS[release]
     mmdebstrap = ensure_mmdebstrap(log)
-    cmd = [*_sudo(), mmdebstrap, f"--variant={RECIPE['variant']}", f"--include={','.join(spec['packages'])}", f"--keyring={KEYRING}",
-           *(f"--dpkgopt={opt}" for opt in RECIPE["dpkg_options"]), release, str(into), *spec["mirrors"]]  # fmt: skip
+    cmd = [*_sudo(), mmdebstrap, f"--variant={RECIPE['variant']}", f"--include={','.join(spec['packages'])}",
+           f"--keyring={KEYRING}", *(f"--dpkgopt={opt}" for opt in RECIPE["dpkg_options"]),
+           release, str(into), *spec["mirrors"]]  # fmt: skip
     buildlog = into.parent / f"{release}.build.log"
     log(f"building the Debian {spec['debian']} ({release}) root with mmdebstrap (~40 s, ~250 MB): {into}")
     started = time.monotonic()
@@ -151,7 +154,9 @@ def _build(release: str, into: Path, log: Log) -> None:
     if done.returncode != 0:
         remove_if_unused(into, log)
         tail = "\n".join(buildlog.read_text(errors="replace").splitlines()[-25:])
-        raise RuntimeError(f"mmdebstrap failed ({done.returncode}) building the {release} root:\n{tail}\n(full log: {buildlog})")
+        raise RuntimeError(
+            f"mmdebstrap failed ({done.returncode}) building the {release} root:\n{tail}\n(full log: {buildlog})"
+        )
     seconds = time.monotonic() - started
     hosts = into / "etc" / "hosts"
     if not hosts.exists():
@@ -188,14 +193,19 @@ def upstream(version: str) -> str:
 
 
 def version_matches(version: str, want: str) -> bool:
-    """`want` is the upstream version or its leading part: '8.1.1' matches '8.1.1+dfsg1', '27' matches '27.3.4.1+dfsg'."""
+    """`want` is the upstream version or its leading part: '8.1.1' matches '8.1.1+dfsg1', '27' matches
+    '27.3.4.1+dfsg'."""
     up = upstream(version)
     return up == want or (up.startswith(want) and up[len(want)] in "+~.")
 
 
 def _check_versions(release: str, root: Path) -> None:
     found = (stamp(release, root) or {}).get("versions", {})
-    wrong = {pkg: found.get(pkg) for pkg, want in SPECS[release]["expect"].items() if not version_matches(found.get(pkg, "-"), want)}
+    wrong = {
+        pkg: found.get(pkg)
+        for pkg, want in SPECS[release]["expect"].items()
+        if not version_matches(found.get(pkg, "-"), want)
+    }
     if wrong:
         remove_if_unused(root, _print)
         raise RuntimeError(
@@ -237,9 +247,14 @@ def _save_archive(release: str, root: Path, log: Log) -> None:
     archive.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     partial = archive.with_name(archive.name + ".partial")
-    subprocess.run([*_sudo(), "tar", "--zstd", "--numeric-owner", "-cpf", str(partial), "-C", str(root), "."], check=True)
+    subprocess.run(
+        [*_sudo(), "tar", "--zstd", "--numeric-owner", "-cpf", str(partial), "-C", str(root), "."], check=True
+    )
     partial.rename(archive)
-    log(f"saved the {release} root as {archive} ({archive.stat().st_size / 1e6:.0f} MB) in {time.monotonic() - started:.0f} s")
+    log(
+        f"saved the {release} root as {archive} ({archive.stat().st_size / 1e6:.0f} MB) "
+        f"in {time.monotonic() - started:.0f} s"
+    )
 
 
 # -- what runs or is mounted inside a root ------------------------------------------------------------
@@ -255,8 +270,12 @@ def mounts_under(root: Path) -> list[str]:
     (`findmnt -R ROOT` lists nothing when ROOT itself is not a mount point, even with ROOT/proc mounted:
     so all mounts are listed and filtered.)"""
     root = Path(os.path.realpath(root))
-    listed = subprocess.run(["findmnt", "--raw", "--noheadings", "--output", "TARGET"], capture_output=True, text=True, check=True)
-    targets = [line.encode().decode("unicode_escape") for line in listed.stdout.splitlines()]  # raw output escapes spaces
+    listed = subprocess.run(
+        ["findmnt", "--raw", "--noheadings", "--output", "TARGET"], capture_output=True, text=True, check=True
+    )
+    targets = [
+        line.encode().decode("unicode_escape") for line in listed.stdout.splitlines()
+    ]  # raw output escapes spaces
     return [t for t in targets if _inside(t, root)]
 
 
@@ -271,7 +290,9 @@ def processes_in(root: Path) -> list[dict]:
             links = {name: os.readlink(entry / name) for name in ("root", "exe", "cwd")}
             if _inside(links["root"], root) or _inside(links["exe"], root):
                 comm = (entry / "comm").read_text().strip()
-                found.append({"pid": int(entry.name), "comm": comm, **links, "environ": (entry / "environ").read_bytes()})
+                found.append(
+                    {"pid": int(entry.name), "comm": comm, **links, "environ": (entry / "environ").read_bytes()}
+                )
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return found

@@ -14,6 +14,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .generations import Build
 from .procs import free_port
 from .redis_server import RedisServer
 
@@ -108,16 +109,33 @@ def server_args(argv: list[str]) -> list[str]:
     return args
 
 
-def start_documented(workdir: Path, name: str, step: Step, ports: PortMap, cls=RedisServer, **kwargs) -> RedisServer:
-    """Start the redis-server of a transcript line in its own folder of `workdir`, on the mapped port."""
+def start_documented(workdir: Path, name: str, step: Step, ports: PortMap, cls=RedisServer, *,
+                     build: Build | None = None, **kwargs) -> RedisServer:  # fmt: skip
+    """Start the redis-server of a transcript line in its own folder of `workdir`, on the mapped port; `build`
+    (services/generations.py) runs its own server binary (`valkey-server` for Valkey) with the same flags."""
     args = server_args(ports.argv(step.argv))
     port = int(args[args.index("--tls-port") + 1]) if "--tls-port" in args else int(args[args.index("--port") + 1])
-    return cls(workdir, *args, port=port, name=name, **kwargs).start()
+    return cls(workdir, *args, port=port, name=name, build=build, **kwargs).start()
 
 
-def run_documented(step: Step, ports: PortMap, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run a non-server line of a transcript (openssl, redis-cli) exactly as shown, ports mapped."""
-    command = shlex.join(ports.argv(step.argv)) if step.argv[0] == "redis-cli" else step.command
+def cli_command(text: str, build: Build | None) -> str:
+    """A shell command line with `redis-cli` run as `build`'s own CLI (`valkey-cli` for Valkey, a root's binary
+    through its loader); unchanged without a build."""
+    if build is None:
+        return text
+    return re.sub(r"(?<![\w-])redis-cli(?![\w-])", lambda _: shlex.join(build.cli_argv()), text)
+
+
+def run_documented(
+    step: Step, ports: PortMap, cwd: Path, timeout: float = 60, build: Build | None = None
+) -> subprocess.CompletedProcess:
+    """Run a non-server line of a transcript (openssl, redis-cli) exactly as shown, ports mapped; `redis-cli`
+    as `build`'s CLI when given."""
+    if step.argv[0] == "redis-cli":
+        argv = ports.argv(step.argv)
+        command = shlex.join(build.cli_argv(*argv[1:]) if build else argv)
+    else:
+        command = step.command
     result = subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
     return result

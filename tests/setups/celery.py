@@ -71,7 +71,7 @@ def django_project(ctx: SnippetContext):
 
 
 CALLING = worker("calling_tasks.py")
-ROUTING = worker("routing_tasks.py")  # its docstring shows two workers: queue "images" and queue "celery"
+ROUTING = worker("routing_tasks.py")  # its docstring shows two workers: queue "images" and queue "routing_tasks"
 
 SETUPS = {
     "celery/first_app/rabbitmq/call.py": [worker("tasks.py")],
@@ -87,9 +87,12 @@ SETUPS = {
     "celery/canvas_group.py": [worker("canvas_tasks.py")],
     "celery/canvas_chord.py": [worker("canvas_tasks.py")],
     "celery/canvas_chain_error.py": [worker("canvas_tasks.py")],
+    "celery/canvas_chord_error.py": [worker("canvas_tasks.py")],
     "celery/routing_who_ran_what.py": [ROUTING],
     "celery/workers_inspect.py": [ROUTING],
-    "celery/workers_control.py": [ROUTING],
+    # workers of their own: its countdown task (revoked) raises the worker's prefetch_count by one until it is
+    # due, 3 s later, and workers_inspect.py (sorted after it) prints the prefetch count
+    "celery/workers_control.py": [worker("routing_tasks.py", space="celery.routing_control")],
     "celery/reliable_idempotent.py": [worker("reliable_tasks.py")],
     "celery/serialization_json_types.py": [worker("serialization_tasks.py")],
     "celery/serialization_pickle_refused.py": [

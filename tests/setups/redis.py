@@ -1,8 +1,9 @@
 """Redis snippets: the special servers some need (replica, cluster, password, TLS, small memory),
 the other side of pub/sub pairs, and what must hold afterwards.
 
-Each special server is a session fixture (tests/fixtures/redis.py) started with the command the page
-shows (snippets/redis/servers/*.txt); `env_from` points the snippet's variable at it.
+Each special server is a session fixture (tests/fixtures/redis.py `redis_special`) of the snippets' build (Redis
+8.0), started with the command the page shows (snippets/redis/servers/*.txt); `env_from` points the snippet's
+variables at it (services/redis_servers.py SNIPPET_SERVERS).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import redis
-from services import snippets
+from services import redis_servers, snippets
 from services.procs import eventually
 
 from setups.common import afterwards, env_from
@@ -55,20 +56,6 @@ def subscriber_listens(ctx: SnippetContext):
         assert log.read_text().strip() == "['order 1 shipped', 'order 2 shipped']"
 
 
-def on_build(name: str):
-    """The snippet runs on a private server of build `name` (services/generations.py), flushed first, instead of the
-    default one: for snippets that need Redis 8, whose `#>` lines are Redis 8.0's output."""
-
-    @contextmanager
-    def setup(ctx: SnippetContext):
-        server = ctx.redis_of_build(name)
-        server.client().flushall()  # our private server only
-        ctx.env["REDIS_URL"] = server.url
-        yield
-
-    return setup
-
-
 def _only_the_default_user(ctx: SnippetContext) -> None:
     assert redis.Redis.from_url(ctx.env["REDIS_URL"], decode_responses=True).acl_users() == ["default"]
 
@@ -79,29 +66,20 @@ def _small_server_restored(ctx: SnippetContext) -> None:
     assert client.dbsize() == 0
 
 
+def _special_server(rel: str):
+    """The special server `rel` needs (services/redis_servers.py SNIPPET_SERVERS), of the snippets' build."""
+    kind = redis_servers.SNIPPET_SERVERS[rel][0]
+    return env_from(lambda ctx: redis_servers.snippet_env(rel, ctx.redis_special(kind)))
+
+
 SETUPS = {
-    "redis/replication.py": [
-        env_from(lambda ctx: {"REDIS_URL": ctx.redis_replication.primary.url,
-                              "REDIS_REPLICA_URL": ctx.redis_replication.replica.url})
-    ],
-    "redis/cache_ttl_audit_replica.py": [
-        env_from(lambda ctx: {"REDIS_URL": ctx.redis_replication.primary.url,
-                              "REDIS_REPLICA_URL": ctx.redis_replication.replica.url})
-    ],
-    "redis/cluster.py": [env_from(lambda ctx: {"REDIS_CLUSTER_URL": ctx.redis_cluster.url})],
-    "redis/password_auth.py": [
-        env_from(lambda ctx: {"REDIS_AUTH_URL": ctx.redis_password_server.url,
-                              "REDIS_PASSWORD": ctx.redis_password_server.password})
-    ],
-    "redis/tls_connect.py": [env_from(lambda ctx: {"REDIS_TLS_URL": ctx.redis_tls_server.url})],
-    "redis/eviction.py": [
-        env_from(lambda ctx: {"REDIS_SMALL_URL": ctx.redis_small_server.url}),
-        afterwards(_small_server_restored),
-    ],
+    "redis/replication.py": [_special_server("redis/replication.py")],
+    "redis/cache_ttl_audit_replica.py": [_special_server("redis/cache_ttl_audit_replica.py")],
+    "redis/cluster.py": [_special_server("redis/cluster.py")],
+    "redis/password_auth.py": [_special_server("redis/password_auth.py")],
+    "redis/tls_connect.py": [_special_server("redis/tls_connect.py")],
+    "redis/eviction.py": [_special_server("redis/eviction.py"), afterwards(_small_server_restored)],
     "redis/notify_subscriber.py": [publisher_runs_once_subscribed],
     "redis/notify_publisher.py": [subscriber_listens],
-    "redis/acl_users.py": [on_build("redis-8.0"), afterwards(_only_the_default_user)],
-    # Redis 8.0 only (hash-field TTLs); tests/claims/test_redis_builds.py runs them on every build
-    "redis/session_store_field_ttl.py": [on_build("redis-8.0")],
-    "redis/cache_parts_field_ttl.py": [on_build("redis-8.0")],
+    "redis/acl_users.py": [afterwards(_only_the_default_user)],
 }

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import sentry_sdk
 from services.bugsink import Bugsink, Project, crumbs, data, exception, frame_vars, without_source
+from services.procs import child_env, free_port, spawn, stop, wait_ready
 
 from setups.common import afterwards, receiver, served, smtp_inbox, with_env, worker
 
@@ -130,16 +134,49 @@ def _fastapi_events(ctx: SnippetContext):
     assert by_type["HTTPException"]["request"]["url"] == ctx.app.url + "/payments"
 
 
+@contextmanager
+def flask_served(ctx: SnippetContext):
+    """`flask --app flask_app run --port PORT` from the snippet's folder, as flask_app.py says, on a free port."""
+    port, folder = free_port(), ctx.path.parent
+    log = ctx.tmp_path / f"flask-{port}.log"
+    argv = [sys.executable, "-m", "flask", "--app", "flask_app", "run", "--port", str(port)]
+    proc = spawn(argv, log=log, cwd=folder, env=child_env(folder, ctx.env))
+    ctx.env["APP_URL"] = url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            urllib.request.urlopen(url + "/orders/1", timeout=2).close()
+        except urllib.error.URLError:
+            return False
+        return True
+
+    try:
+        wait_ready(proc, log, up, what="flask --app flask_app run", timeout=30)
+        yield
+    finally:
+        stop(proc)
+
+
+def _flask_events(ctx: SnippetContext):
+    [event] = ctx.bugsink.all_events(ctx.project)  # the 503 from abort() is not reported
+    d = data(event)
+    assert (exception(event)["type"], exception(event)["mechanism"]) == ("ZeroDivisionError",
+                                                                         {"type": "flask", "handled": False})
+    assert (d["request"]["method"], d["request"]["url"]) == ("GET", ctx.env["APP_URL"] + "/orders/2")
+    assert d["transaction"] == "average_price"  # the view function (transaction_style="endpoint")
+    assert d["environment"] == "development"
+
+
 def _celery_failure(events):
     [event] = events
     d = data(event)
     assert (exception(event)["type"], exception(event)["value"]) == ("ValueError", "card declined for order 7731")
     assert d["transaction"] == "sentry_tasks.charge_card"  # servers index it as the `transaction` tag
-    assert set(d["tags"]) == {"celery_task_id"}
+    assert d["tags"]["component"] == "worker" and set(d["tags"]) == {"celery_task_id", "component"}
     assert d["extra"]["celery-job"] == {"task_name": "sentry_tasks.charge_card", "args": "[Filtered]",
                                         "kwargs": "[Filtered]"}
     assert exception(event)["mechanism"] == {"type": "celery", "handled": False}
-    assert d["environment"] == "worker"
+    assert d["environment"] == "development"  # the stage, as in fastapi_app.py; the role is the tag
 
 
 def _celery_retries(events):
@@ -289,6 +326,7 @@ SETUPS = {
     "sentry/breadcrumbs.py": [stored(_breadcrumbs)],
     "sentry/scoped_context.py": [stored(_scoped_context)],
     "sentry/fastapi_call.py": [served("fastapi_app:app"), afterwards(_fastapi_events, timeout=10)],
+    "sentry/flask_call.py": [flask_served, afterwards(_flask_events, timeout=10)],
     "sentry/celery_task_fails.py": [SENTRY_WORKER, stored(_celery_failure, timeout=10)],
     "sentry/celery_task_retries.py": [SENTRY_WORKER, stored(_celery_retries, timeout=10)],
     "sentry/tracing_spans.py": [afterwards(_trace_matches_bugsink)],

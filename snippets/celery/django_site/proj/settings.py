@@ -12,4 +12,5 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
 
 CELERY_BROKER_URL = AMQP_URL
 CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = "proj"  # its own queue, not "celery"
 CELERY_TASK_ACKS_LATE = True  # any Celery setting, upper case + CELERY_

@@ -9,10 +9,11 @@ import os
 
 from celery import Celery
 
-BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
+BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 
 app = Celery("tasks", broker=BROKER_URL, backend=REDIS_URL)
+app.conf.task_default_queue = "first_app"  # its own queue, not "celery"
 
 
 @app.task
