@@ -49,23 +49,36 @@ def eventually(check: Callable[[], T], timeout: float, *, interval: float = 0.1,
         time.sleep(interval)
 
 
+# Servers get ports below the kernel's ephemeral range (32768-60999 by default): a port the kernel picks for
+# bind(0) is also a source port it hands to outgoing connections, and one of those took a killed node's port
+# before the node came back (eaddrinuse on restart, a CI failure).
+PORTS = (10000, 32000)
+
+
+def _free(*ports: int) -> bool:
+    try:
+        with contextlib.ExitStack() as stack:
+            for port in ports:
+                stack.enter_context(socket.socket()).bind(("", port))  # all interfaces, as the servers listen
+    except OSError:
+        return False
+    return True
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for _ in range(200):
+        port = random.randint(*PORTS)
+        if _free(port):
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def free_port_pair(offset: int = 10000) -> int:
     """A free port P whose companion P + offset is free too (a Redis cluster node's bus port)."""
     for _ in range(200):
-        port = random.randint(20000, 65535 - offset)
-        try:
-            with socket.socket() as a, socket.socket() as b:
-                a.bind(("127.0.0.1", port))
-                b.bind(("127.0.0.1", port + offset))
-        except OSError:
-            continue
-        return port
+        port = random.randint(PORTS[0], PORTS[1] - offset)
+        if _free(port, port + offset):
+            return port
     raise RuntimeError(f"no free port pair (P, P + {offset})")
 
 
