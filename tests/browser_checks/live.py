@@ -302,14 +302,16 @@ class _Run:
         options["rules"].update({rule: {"enabled": False} for rule in await page.evaluate(js.LOW_IMPACT_RULES)})
         await self.axe_run(page, report, "light", options)
         # Dark scheme, switched the way a reader does (the header's palette toggle): the colour rules again.
-        toggle = page.locator("form[data-md-component=palette] label:visible")
-        if await toggle.count():
-            await toggle.first.click()
-            scheme = await page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
-            if scheme != "slate":
-                report.axe.append(f"[dark] the palette toggle left the page in scheme {scheme!r}, not 'slate'")
-                return
-            await self.axe_run(page, report, "dark", {**options, "runOnly": ["color-contrast", "link-in-text-block"]})
+        toggle = page.locator("form[data-guide-palette] label:visible")
+        if await toggle.count() != 1:
+            report.axe.append(f"[dark] {await toggle.count()} visible palette toggles in the header, not 1")
+            return
+        await toggle.click()
+        scheme = await page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
+        if scheme != "slate":
+            report.axe.append(f"[dark] the palette toggle left the page in scheme {scheme!r}, not 'slate'")
+            return
+        await self.axe_run(page, report, "dark", {**options, "runOnly": ["color-contrast", "link-in-text-block"]})
 
     async def axe_run(self, page, report: PageReport, scheme: str, options: dict) -> None:
         await self.settle(page)

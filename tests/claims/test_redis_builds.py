@@ -176,7 +176,9 @@ def observed(tmp_path_factory):
     def get(build: Build) -> dict:
         if build.name not in cache:
             with RedisServer(tmp_path_factory.mktemp(build.name), build=build) as server:
-                cache[build.name] = {"commands": try_commands(server), **observe(build, server)}
+                modules = server.client(decode_responses=True).execute_command("MODULE", "LIST")
+                cache[build.name] = {"commands": try_commands(server), **observe(build, server),
+                                     "modules": sorted(m["name"] for m in modules)}
         return cache[build.name]
 
     return get
@@ -195,6 +197,8 @@ def test_commands_only_some_builds_have(build, observed):
     for name in ("JSON.SET", "TS.ADD", "BF.ADD", "FT.CREATE"):
         [text] = [text for command, (_, text) in answers.items() if command.startswith(name)]
         assert short((name,), text) == "unknown command", text
+    # ... and loads vector sets as its one module (redis-or-valkey.md says so)
+    assert observed(build)["modules"] == (["vectorset"] if build.name == "redis-8.0" else [])
 
 
 def short(argv: tuple[str, ...], answer: str) -> str:

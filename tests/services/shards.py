@@ -37,6 +37,7 @@ SHARDS = tuple(
     for generation in (("current", "debian12") if tool in SPLIT_BY_GENERATION else ("",))
 )
 SITE_FILES = {"test_browser.py": "browser", "test_browser_faults.py": "browser", "test_site_budget.py": "browser",
+              "test_palette.py": "browser",
               "test_capstone.py": "capstone", "test_capstone_files.py": "capstone"}  # fmt: skip
 # files split into groups by the build their tests name (each build's tests still run on one worker)
 GROUP_BY_BUILD = ("test_rabbitmq_troubleshooting.py", "test_redis_troubleshooting_connecting.py",
