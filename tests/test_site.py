@@ -147,6 +147,29 @@ def test_long_pages_render_their_sections_lazily(built_site):
     assert len(top) >= 5 and not (nested and nested.group(1) in top)
 
 
+def test_tables_arrive_in_materials_box_with_materials_rules(built_site):
+    """docs/hooks/tables.py: every table is written inside Material's scrolling box with a class Material's script
+    skips, and guide-tables.css holds each of Material's `table:not([class])` rules for that class."""
+    sys.path.insert(0, str(DOCS / "hooks"))
+    import tables
+
+    rules = tables.material_table_rules()
+    assert len(rules) >= 10 and any("@media print" in rule for rule in rules), rules  # the parser found them
+    css = (built_site / tables.CSS).read_text()
+    for rule in rules:
+        assert rule.replace("table:not([class])", "table.guide-table") in css, rule
+    assert "table:not([class])" not in css
+    count = 0
+    for page in built_pages(built_site):
+        text = page.read_text()
+        assert "<table>" not in text, page.relative_to(built_site)  # Material's script would move it
+        count += text.count(tables.OPEN)
+        assert text.count("<table") == text.count(tables.OPEN), page.relative_to(built_site)
+        if tables.OPEN in text:
+            assert f'href="{"../" * (len(page.relative_to(built_site).parts) - 1)}{tables.CSS}"' in text
+    assert count > 100  # the site has many tables
+
+
 def test_no_reference_off_the_origin(built_site):
     """No stylesheet, script, font or image is loaded from another host (links to other sites are fine, and so
     is <link rel="canonical">, the page's published address, which browsers do not fetch)."""

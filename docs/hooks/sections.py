@@ -21,10 +21,6 @@ Material sets up a code block (its copy button, and `tabindex` on one that scrol
 comes into view (`content.lazy`), as setting up all of them at load would lay out every wrapper. Until then
 each block gets `tabindex="0"` here, so a keyboard reader can reach and scroll any of them.
 
-Material's script wraps each plain table in a scrolling box when it runs, which moved a table on the first
-screen 16px down (a layout shift): each table gets a `.guide-table` here, which extra.css gives the wrapped
-table's margins, so the box is in place before the script runs.
-
 Zensical runs no hooks: there pages render whole at load.
 """
 
@@ -102,5 +98,4 @@ CODE = "<pre><span></span><code>"
 
 
 def on_page_content(html: str, page, **kwargs) -> str:
-    html = html.replace("<table>", '<div class="guide-table"><table>').replace("</table>", "</table></div>")
     return wrap_sections(html).replace(CODE, CODE.replace("<code>", '<code tabindex="0">'))

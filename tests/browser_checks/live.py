@@ -34,25 +34,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.async_api import TimeoutError as PlaywrightTimeout
 from services.browser import async_chromium, serve_dir
 from sitebuild import SITE_PATH
 
 from . import page_scripts as js
+from .axe import check_axe
 from .site import Page, console_copy_text, site_pages, snippet_copy_texts
 
-TESTS = Path(__file__).resolve().parents[1]
-AXE_JS = TESTS / "node_modules" / "axe-core" / "axe.min.js"
 MERMAID_SCRIPT = "javascripts/vendor/mermaid/esm/mermaid.esm.min.mjs"
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 390, "height": 844}
 RENDER_TIMEOUT_MS = 30_000
 MIN_DIAGRAM_SCALE = 0.7  # Mermaid's 16 px text shown at >= 11 px
 MIN_SCALE = {"sequence": 0.64}  # a sequence diagram shrinks to fit the 1280 px column: text >= 10 px
-
-# Violations from Material itself that the site cannot fix: (rule id, CSS selector). Narrow; every entry says why.
-AXE_EXCEPTIONS: set[tuple[str, str]] = set()
-
 
 # PageReport problem lists; "errors" is a check that could not finish (a click that timed out, ...)
 CHECKS = ("offsite", "failed", "console", "mermaid", "tabs", "copy", "axe", "mobile", "errors")
@@ -177,7 +171,7 @@ class _Run:
             await self.check_copy(page, report)
             lap("copy")
             if self.axe:
-                await self.check_axe(page, report)
+                await check_axe(page, report, self.settle)
                 lap("axe")
         finally:
             await page.close()
@@ -284,47 +278,6 @@ class _Run:
         if copied != wanted:
             return f"{where}: copied text differs\n    copied:\n{_lines(copied)}\n    expected:\n{_lines(wanted)}"
         return None
-
-    async def check_axe(self, page, report: PageReport) -> None:
-        try:  # axe reads colours and positions: of a page laid out whole, as a reader who scrolled sees it
-            await page.wait_for_function(js.WHOLE, timeout=30_000)
-        except PlaywrightTimeout:
-            report.axe.append("the page's sections were not all laid out 30 s after load (docs/overrides/main.html)")
-            return
-        await page.evaluate(js.EXPAND_ALL)
-        # From the top: axe's target-size counts a target the sticky header happens to cover as obscured, so a
-        # scroll position left by the copy checks would make the verdict depend on where the last block was.
-        await page.evaluate("() => window.scrollTo(0, 0)")
-        await page.add_script_tag(path=str(AXE_JS))
-        options = {"resultTypes": ["violations"], "reporter": "no-passes",  # no-passes: about half the time
-                   "rules": {"target-size": {"enabled": True}}}  # WCAG 2.2 AA touch targets, as Lighthouse checks
-        # Only serious/critical violations fail a page: rules that cannot find one are not run (`region`: every node)
-        options["rules"].update({rule: {"enabled": False} for rule in await page.evaluate(js.LOW_IMPACT_RULES)})
-        await self.axe_run(page, report, "light", options)
-        # Dark scheme, switched the way a reader does (the header's palette toggle): the colour rules again.
-        toggle = page.locator("form[data-guide-palette] label:visible")
-        if await toggle.count() != 1:
-            report.axe.append(f"[dark] {await toggle.count()} visible palette toggles in the header, not 1")
-            return
-        await toggle.click()
-        scheme = await page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
-        if scheme != "slate":
-            report.axe.append(f"[dark] the palette toggle left the page in scheme {scheme!r}, not 'slate'")
-            return
-        await self.axe_run(page, report, "dark", {**options, "runOnly": ["color-contrast", "link-in-text-block"]})
-
-    async def axe_run(self, page, report: PageReport, scheme: str, options: dict) -> None:
-        await self.settle(page)
-        for v in await page.evaluate(js.AXE_RUN, options):
-            for node in v["nodes"]:
-                impact = node["impact"] or v["impact"]
-                if impact not in ("serious", "critical"):
-                    continue
-                line = f"[{scheme}] {v['id']} ({impact}) at {node['target']}: {v['help']}"
-                if (v["id"], node["target"]) in AXE_EXCEPTIONS:
-                    report.axe_excepted.append(line)
-                else:
-                    report.axe.append(f"{line}\n      {node['summary'] or ''}".rstrip())
 
     async def check_mobile(self, page, target: Page, report: PageReport) -> None:
         """The same page narrowed to a phone's width (Material's layout is CSS media queries on width)."""
