@@ -65,21 +65,22 @@ def _free(*ports: int) -> bool:
     return True
 
 
-def free_port() -> int:
+def _free_ports(*offsets: int) -> int:
+    """A random port P in PORTS with P + each offset free too."""
     for _ in range(200):
-        port = random.randint(*PORTS)
-        if _free(port):
+        port = random.randint(PORTS[0], PORTS[1] - max(offsets))
+        if _free(*(port + offset for offset in offsets)):
             return port
-    raise RuntimeError(f"no free port in {PORTS}")
+    raise RuntimeError(f"no free port P in {PORTS} with P + {offsets} free")
+
+
+def free_port() -> int:
+    return _free_ports(0)
 
 
 def free_port_pair(offset: int = 10000) -> int:
     """A free port P whose companion P + offset is free too (a Redis cluster node's bus port)."""
-    for _ in range(200):
-        port = random.randint(PORTS[0], PORTS[1] - offset)
-        if _free(port, port + offset):
-            return port
-    raise RuntimeError(f"no free port pair (P, P + {offset})")
+    return _free_ports(0, offset)
 
 
 def child_env(cwd: Path, env: dict, pythonpath: Path | None = None) -> dict:
