@@ -32,6 +32,8 @@ pytest_plugins = sorted(f"fixtures.{m.name}" for m in pkgutil.iter_modules([str(
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "page(*pages): the pages (e.g. 'redis/index.md') whose claims the test proves")
+    config.addinivalue_line("markers", "snippet_runs: runs its pages' snippets themselves (on every server build, or "
+                            "console transcripts): `--page` runs it without `--claims`")
     # Import (and so assertion-rewrite) every setup module now, in the main thread: compiled later while other
     # threads compile too, CPython 3.11.7 can raise "AST constructor recursion depth mismatch" (gh-106905).
     from setups import registry
@@ -48,8 +50,12 @@ def pytest_report_header(config):
 def pytest_addoption(parser):
     parser.addoption(
         "--page", action="append", default=[], metavar="PAGE",
-        help="run only what proves a page, e.g. --page redis/data-types: the tests of the snippets it includes "
-        "and the tests marked page(...) with it (repeatable)",
+        help="run only a page's snippets, e.g. --page redis/data-types: the tests of the snippets it includes, "
+        "with their setups, and the tests marked page(...) and snippet_runs with it (repeatable)",
+    )
+    parser.addoption(
+        "--claims", action="store_true",
+        help="with --page: also the page's claim tests (every test marked page(...) with it: faults, timeouts)",
     )
     parser.addoption(
         "--shard", action="append", default=[], metavar="SHARD",
@@ -124,28 +130,31 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _only_pages(config, items) -> None:
-    pages = [_page_path(page) for page in config.getoption("page")]
+    pages = page_paths(config)
     if not pages:
         return
-    from services.sitebuild import snippet_refs
+    from services.sitebuild import snippets_on
 
-    included = {ref for ref, on in snippet_refs().items() if set(on) & set(pages)}
+    included = snippets_on(pages)
+    claims = config.getoption("claims")
     keep, drop = [], []
     for item in items:
-        marked = {page for marker in item.iter_markers("page") for page in marker.args}
+        # a parameter's own page marker (a transcript shown on some pages only) replaces its module's and test's
+        param_marks = getattr(getattr(item, "callspec", None), "marks", [])
+        markers = [m for m in param_marks if m.name == "page"] or item.iter_markers("page")
+        marked = {page for marker in markers for page in marker.args} & set(pages)
         snippet = getattr(item, "callspec", None) and item.originalname == "test_snippet" and item.callspec.id
-        (keep if marked & set(pages) or snippet in included else drop).append(item)
+        wanted = snippet in included or (marked and (claims or item.get_closest_marker("snippet_runs")))
+        (keep if wanted else drop).append(item)
     config.hook.pytest_deselected(items=drop)
     items[:] = keep
 
 
-def _page_path(page: str) -> str:
-    """'redis/data-types', 'docs/redis/data-types.md' or 'redis' (its index) -> 'redis/data-types.md'."""
-    from services.paths import DOCS
+def page_paths(config) -> list[str]:
+    """The pages of `--page` options, as paths under docs/ ('redis/data-types.md'); [] in a whole-suite run."""
+    from services.sitebuild import page_file
 
-    page = page.removeprefix("docs/").removesuffix("/").removesuffix(".md")
-    for candidate in (f"{page}.md", f"{page}/index.md"):
-        if (DOCS / candidate).is_file():
-            return candidate
-    raise pytest.UsageError(f"--page {page}: no such page under docs/")
-
+    try:
+        return [page_file(page) for page in config.getoption("page")]
+    except LookupError as exc:
+        raise pytest.UsageError(f"--page {exc}") from None

@@ -7,13 +7,15 @@ import ast
 import importlib
 import pkgutil
 import subprocess
+import sys
 import time
 from types import SimpleNamespace
 
 import pytest
 from _pytest.assertion.rewrite import AssertionRewritingHook
 from ruff.__main__ import find_ruff_bin
-from services import results
+from services import build_outputs, generations, results
+from services.build_outputs import Run
 from services.errors import ServiceUnavailable
 from services.paths import DOCS, ROOT, SNIPPETS, TESTS
 from services.procs import eventually
@@ -151,3 +153,42 @@ def test_nobody_formats_snippets():
     args = [find_ruff_bin(), "format", "--check", str(SNIPPETS), str(SNIPPETS / "redis" / "set_get_ttl.py")]
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_page_run_checks_its_snippets_rows_of_the_committed_build_table():
+    """`--page` runs a page's snippets only on every build; each must sit in the column the full run put it in."""
+    valkey = generations.VALKEY_8_1
+    table = build_outputs.snippet_table(
+        {valkey: {"redis/a.py": Run(("1",), ("1",), None), "redis/b.py": Run(("1",), ("2",), None)}}
+    )
+    same_as_table = {valkey: {"redis/b.py": Run(("1",), ("2",), None)}}
+    assert build_outputs.table_disagreements(table, same_as_table) == []
+    now_fails = {valkey: {"redis/a.py": Run(("1",), (), "ResponseError: unknown command")}}
+    assert build_outputs.table_disagreements(table, now_fails) == [
+        "Valkey 8.1: redis/a.py is 'same' in the table, 'fails' now"
+    ]
+    no_row = {generations.REDIS_8_0: {"redis/a.py": Run(("1",), ("1",), None)}}
+    missing = f"Redis 8.0 ({generations.REDIS_8_0.version}): no row in the table"
+    assert build_outputs.table_disagreements(table, no_row) == [missing]
+
+
+def _collected(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return {line for line in done.stdout.splitlines() if "::" in line}
+
+
+def test_a_page_run_takes_the_pages_snippets_and_with_claims_its_claims():
+    """`--page redis/data-types`: its snippets, their runs on every build, its own transcripts; `--claims` adds
+    the claim tests marked with the page."""
+    snippets = _collected("--page", "redis/data-types")
+    with_claims = _collected("--page", "redis/data-types", "--claims")
+    assert "tests/test_snippets.py::test_snippet[redis/hashes.py]" in snippets
+    assert "tests/test_snippets.py::test_snippet[redis/set_get_ttl.py]" not in snippets  # another page's
+    assert "tests/claims/test_redis_builds.py::test_plain_snippets_run_on_each_build[valkey-8.1]" in snippets
+    assert "tests/claims/test_redis_cli_transcripts.py::test_cli_transcript[redis-7.0-cli/hashes.txt]" in snippets
+    assert not any("cli/cluster.txt" in test for test in with_claims)  # shown on memory-scaling only
+    claim = "tests/claims/test_redis_pubsub_slow_subscriber.py::test_a_slow_subscriber_is_disconnected"
+    assert claim not in snippets and claim in with_claims
+    assert snippets < with_claims

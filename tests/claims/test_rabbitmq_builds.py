@@ -41,7 +41,7 @@ FIXED_FILES = {"snippets.md"}
 OTHER_BUILDS = tuple(b for b in RABBITMQ_BUILDS if b is not SNIPPET_RABBITMQ)  # RabbitMQ 3.10
 # Setups that move a snippet off the session's vhost (a node of its own): those snippets run on 4.0 only.
 NEEDS_A_NODE = {private_node, tls_node}
-WORKERS = 4
+WORKERS = 4  # at once, in a whole-suite run (other tests share the CPU); a `--page` run starts them all at once
 # Run one at a time, before the others: rpc_client.py waits 5 s for rpc_server.py's fib(30), which takes
 # about that long on this loaded 2-core machine when four other snippets run beside it.
 ALONE = {"rabbitmq/rpc_client.py"}
@@ -77,24 +77,29 @@ def run_on(node: RabbitNode, path: Path, request: pytest.FixtureRequest, tmp_pat
 
 
 @pytest.fixture(scope="module")
-def snippet_runs(broker_node, build_node, request, tmp_path_factory):
+def chosen(page_snippets) -> list[Path]:
+    """Every plain snippet; in a `--page` run, the page's."""
+    return build_outputs.on_pages(plain_snippets(), page_snippets)
+
+
+@pytest.fixture(scope="module")
+def snippet_runs(build_node, chosen, page_snippets, request, tmp_path_factory):
     """`snippet_runs(build)` -> {snippet id: Run}, each other build's run compared with the current build's.
 
-    Every plain snippet runs once per build and module, RabbitMQ 4.0 on the session's broker node, the
+    Every chosen snippet runs once per build and module, RabbitMQ 4.0 on the session's broker node, the
     others on the session's private node of that build (fixtures/rabbitmq_builds.py, shared with other
     claims). The runs are compared process output with process output, not with the `#>` lines: a print
     inside a function the snippet calls twice has `#>` lines at the print and at each call.
     Each snippet has its own vhost, so they run WORKERS at a time (most of a run is waiting on the broker).
     """
     cache: dict[str, dict[str, Run]] = {}
+    with ThreadPoolExecutor() as pool:  # the other builds' nodes boot while the session's node does
+        booting = {build: pool.submit(build_node, build) for build in OTHER_BUILDS if chosen}
+        nodes = {SNIPPET_RABBITMQ: request.getfixturevalue("broker_node")}
+        nodes.update({build: node.result() for build, node in booting.items()})
 
     def run_all() -> None:
-        nodes = {SNIPPET_RABBITMQ: broker_node, **{build: build_node(build) for build in OTHER_BUILDS}}
-        jobs = [
-            (build, path, tmp_path_factory.mktemp(f"{build}-{path.stem}"))
-            for build in nodes
-            for path in plain_snippets()
-        ]
+        jobs = [(build, path, tmp_path_factory.mktemp(f"{build}-{path.stem}")) for build in nodes for path in chosen]
 
         def run(job) -> Run:
             build, path, tmp = job
@@ -103,9 +108,9 @@ def snippet_runs(broker_node, build_node, request, tmp_path_factory):
         alone = [job for job in jobs if snippet_id(job[1]) in ALONE]
         together = [job for job in jobs if job not in alone]
         done = [run(job) for job in alone]
-        with ThreadPoolExecutor(WORKERS) as pool:
+        with ThreadPoolExecutor(WORKERS if page_snippets is None else max(1, len(together))) as pool:
             done += list(pool.map(run, together))
-        by_build: dict[Build, dict[str, Run]] = {build: {} for build in nodes}
+        by_build: dict[Build, dict[str, Run]] = {build: {} for build in (SNIPPET_RABBITMQ, *OTHER_BUILDS)}
         for (build, path, _), result in zip(alone + together, done, strict=True):
             by_build[build][snippet_id(path)] = result
         current = by_build[SNIPPET_RABBITMQ]
@@ -122,30 +127,35 @@ def snippet_runs(broker_node, build_node, request, tmp_path_factory):
     return runs
 
 
+@pytest.mark.snippet_runs
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # the first test runs every snippet on every build (~2 min here under load)
 @pytest.mark.parametrize("build", OTHER_BUILDS, ids=str)
-def test_plain_snippets_run_on_each_build(build, snippet_runs):
+def test_plain_snippets_run_on_each_build(build, snippet_runs, chosen, page_snippets):
     current = snippet_runs(SNIPPET_RABBITMQ)
     broken = {rel: run.error for rel, run in current.items() if run.error}
     assert broken == {}, f"on {SNIPPET_RABBITMQ.label} (whose output the `#>` lines are) these failed: {broken}"
     runs = snippet_runs(build)
-    assert len(runs) == len(plain_snippets()) > 25
+    assert len(runs) == len(chosen) and (page_snippets is not None or len(runs) > 25)
     on_a_node = {"rabbitmq/tls_connect.py", "rabbitmq/security_1_app_user.py", "rabbitmq/durability_1_publish.py"}
     assert not on_a_node & set(runs)
     failing = {rel: run.error for rel, run in runs.items() if run.outcome == "fails"}
     assert failing == {}, f"on {build.label} these snippets stop with an error: {failing}"
 
 
+@pytest.mark.snippet_runs
 @pytest.mark.timeout(900)
-def test_snippet_table_and_per_build_outputs(snippet_runs, results, request):
+def test_snippet_table_and_per_build_outputs(snippet_runs, results, page_snippets, request):
     others = {build: snippet_runs(build) for build in OTHER_BUILDS}
-    BUILDS_DIR.mkdir(exist_ok=True)
-    results("rabbitmq/builds/snippets.md", build_outputs.snippet_table(others))
     varying = build_outputs.varying(others)
     for rel in varying:
         tabs = {SNIPPET_RABBITMQ: as_shown(rel), **{build: runs[rel] for build, runs in others.items()}}
         results(f"rabbitmq/builds/{variant_name(rel)}", output_tabs(tabs))
+    if page_snippets is not None:  # a --page run: the rows of its snippets in the committed table
+        assert build_outputs.table_disagreements((BUILDS_DIR / "snippets.md").read_text(), others) == []
+        return
+    BUILDS_DIR.mkdir(exist_ok=True)
+    results("rabbitmq/builds/snippets.md", build_outputs.snippet_table(others))
     expected = {variant_name(rel) for rel in varying}
     update = request.config.getoption("update_examples", default=False)
     stale, missing = build_outputs.variant_file_problems(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -62,21 +63,34 @@ def run_snippet(path: Path, url: str) -> Run:
 
 
 @pytest.fixture(scope="module")
-def snippet_runs(redis_of_build):
-    """`snippet_runs(build)` -> {snippet id: Run}, every plain snippet run once per build and module."""
-    cache: dict[str, dict[str, Run]] = {}
+def chosen(page_snippets) -> list[Path]:
+    """Every plain snippet; in a `--page` run, the page's."""
+    return build_outputs.on_pages(plain_snippets(), page_snippets)
 
-    def runs(build: Build) -> dict[str, Run]:
-        if build.name not in cache:
-            server = redis_of_build(build.name)
-            results = {}
-            for path in plain_snippets():
-                server.client().flushall()  # our private server only
-                results[snippet_id(path)] = run_snippet(path, server.url)
-            cache[build.name] = results
-        return cache[build.name]
 
-    return runs
+@pytest.fixture(scope="module")
+def snippet_runs(redis_of_build, chosen, page_snippets):
+    """`snippet_runs(build)` -> {snippet id: Run}, every chosen snippet run once per build and module, one after
+    another on the build's server. A `--page` run, which has every build's test, starts all builds at once."""
+    started: dict[str, Future[dict[str, Run]]] = {}
+
+    def run_all(build: Build) -> dict[str, Run]:
+        results = {}
+        server = redis_of_build(build.name) if chosen else None
+        for path in chosen:
+            server.client().flushall()  # our private server only
+            results[snippet_id(path)] = run_snippet(path, server.url)
+        return results
+
+    with ThreadPoolExecutor(len(REDIS_BUILDS)) as pool:
+
+        def runs(build: Build) -> dict[str, Run]:
+            for each in REDIS_BUILDS if page_snippets is not None else (build,):
+                if each.name not in started:
+                    started[each.name] = pool.submit(run_all, each)
+            return started[build.name].result()
+
+        yield runs
 
 
 @pytest.fixture
@@ -88,19 +102,21 @@ def builds_outcome(results):
 # -- the snippets on every build ------------------------------------------------------------------
 
 
+@pytest.mark.snippet_runs
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # the first test of a build runs its 42 snippets one by one (over 300 s at load 30 here)
 @pytest.mark.parametrize("build", REDIS_BUILDS, ids=str)
-def test_plain_snippets_run_on_each_build(build, snippet_runs):
+def test_plain_snippets_run_on_each_build(build, snippet_runs, chosen, page_snippets):
     runs = snippet_runs(build)
-    assert len(runs) == len(plain_snippets()) > 30
+    assert len(runs) == len(chosen) and (page_snippets is not None or len(runs) > 30)
     assert not {"redis/replication.py", "redis/cluster.py", "redis/tls_connect.py"} & set(runs)
     if build is CURRENT:  # the `#>` lines on the pages are this build's output, every one of them
         wrong = {rel: run.error or run.printed for rel, run in runs.items() if run.outcome != "same"}
         assert wrong == {}, f"on {build.label} these snippets do not print their #> lines: {wrong}"
     else:  # the snippets written for Redis 8 stop at its first hash-field TTL command, and only those
         failing = {rel: run.error for rel, run in runs.items() if run.outcome == "fails"}
-        assert set(failing) == {"redis/session_store_field_ttl.py", "redis/cache_parts_field_ttl.py"}, failing
+        field_ttls = {"redis/session_store_field_ttl.py", "redis/cache_parts_field_ttl.py"}
+        assert set(failing) == field_ttls & set(runs), failing
         assert all(e.startswith("redis.exceptions.ResponseError: unknown command 'HSETEX'") for e in failing.values())
 
 
@@ -109,12 +125,16 @@ def header(first: str) -> list[str]:
     return build_outputs.header(first, REDIS_BUILDS)
 
 
-def test_snippet_table_and_per_build_outputs(snippet_runs, builds_outcome, request):
+@pytest.mark.snippet_runs
+def test_snippet_table_and_per_build_outputs(snippet_runs, builds_outcome, page_snippets, request):
     every = {build: snippet_runs(build) for build in REDIS_BUILDS}
-    builds_outcome("snippets.md", build_outputs.snippet_table(every))
     varying = build_outputs.varying(every)
     for rel in varying:
         builds_outcome(variant_name(rel), output_tabs({build: runs[rel] for build, runs in every.items()}))
+    if page_snippets is not None:  # a --page run: the rows of its snippets in the committed table
+        assert build_outputs.table_disagreements((BUILDS_DIR / "snippets.md").read_text(), every) == []
+        return
+    builds_outcome("snippets.md", build_outputs.snippet_table(every))
     expected = {variant_name(rel) for rel in varying}
     update = request.config.getoption("update_examples", default=False)
     stale, missing = build_outputs.variant_file_problems(

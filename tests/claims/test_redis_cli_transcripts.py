@@ -33,7 +33,7 @@ from services import results
 from services.generations import REDIS_BUILDS, SNIPPET_REDIS, Build
 from services.paths import DOCS, ROOT, SNIPPETS
 from services.redis_server import RedisServer
-from services.sitebuild import SNIPPET_REF
+from services.sitebuild import SNIPPET_REF, snippet_refs
 from services.transcripts import PortMap, Step, console_file
 
 pytestmark = pytest.mark.page("redis/data-types.md", "redis/index.md", "redis/memory-scaling.md", "redis/mistakes.md",
@@ -44,6 +44,8 @@ SHOWN_CLI = "redis-cli"  # how a transcript shared by the builds writes the CLI
 # the transcripts, one per page block: `<name>.txt` (a build's own `<name>.<build>.txt` is not one)
 CLI = sorted(p.relative_to(REDIS_SNIPPETS).as_posix() for p in (REDIS_SNIPPETS / "cli").glob("*.txt")
              if "." not in p.stem) + ["errors/redis_down.txt"]  # fmt: skip (redis_down: 6399 maps to a closed port)
+# each transcript's cases name the pages that show it: `--page` runs the page's own (conftest.py `_only_pages`)
+CASES = [pytest.param(rel, id=rel, marks=pytest.mark.page(*snippet_refs()[f"redis/{rel}"])) for rel in CLI]
 NEEDS = {"cli/cluster.txt": "cluster"}  # transcripts that need a special server (fixtures/redis.py redis_special)
 BY_BUILD = pytest.mark.parametrize("build", REDIS_BUILDS, ids=str)
 
@@ -123,7 +125,8 @@ def replay(steps: list[Step], ports: PortMap, build: Build | None = None) -> Non
         )
 
 
-@pytest.mark.parametrize("rel", CLI)
+@pytest.mark.snippet_runs
+@pytest.mark.parametrize("rel", CASES)
 @BY_BUILD
 def test_cli_transcript(rel, build, cli_server, redis_special):
     """The transcript `build` must print (its own file, else the shared one), replayed with its server and CLI."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .generations import Build
-from .snippets import Finished, expected_output
+from .snippets import Finished, expected_output, snippet_id
 
 ARGS = re.compile(r"(, with args beginning with:).*$")
 
@@ -81,6 +81,31 @@ def snippet_table(every: dict[Build, dict[str, Run]]) -> str:
         cells = [server, len(runs), len(by["same"]), _names(by["differs"]), _names(by["fails"])]
         rows.append("| " + " | ".join(map(str, cells)) + " |")
     return "\n".join(rows)
+
+
+def on_pages(paths: list[Path], page_snippets: set[str] | None) -> list[Path]:
+    """`paths`, or in a `--page` run those its pages include (`page_snippets`, fixtures/session.py)."""
+    return paths if page_snippets is None else [p for p in paths if snippet_id(p) in page_snippets]
+
+
+def table_disagreements(table: str, every: dict[Build, dict[str, Run]]) -> list[str]:
+    """Where some snippets' runs (a `--page` run's) disagree with a committed `snippet_table`: for each build and
+    snippet, the column its name is in (none of the lists: it prints its `#>` lines) against its outcome now."""
+    columns = {}
+    for line in table.splitlines()[2:]:
+        server, _, _, differs, fails = (cell.strip() for cell in line.strip("|").split("|"))
+        columns[server] = {**dict.fromkeys(re.findall(r"`([^`]+)`", differs), "differs"),
+                           **dict.fromkeys(re.findall(r"`([^`]+)`", fails), "fails")}  # fmt: skip
+    problems = []
+    for build, runs in every.items():
+        row = columns.get(f"{build.label} ({build.version})")
+        if row is None:
+            problems.append(f"{build.label} ({build.version}): no row in the table")
+            continue
+        for rel, run in sorted(runs.items()):
+            if (listed := row.get(Path(rel).name, "same")) != run.outcome:
+                problems.append(f"{build.label}: {rel} is {listed!r} in the table, {run.outcome!r} now")
+    return problems
 
 
 def varying(every: dict[Build, dict[str, Run]]) -> list[str]:

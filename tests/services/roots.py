@@ -298,6 +298,15 @@ def processes_in(root: Path) -> list[dict]:
     return found
 
 
+def exited(pid: int) -> bool:
+    """The process is gone or a zombie: it has closed its ports and files; only its parent's reaping is left
+    (here pid 1 reaps a detached RabbitMQ node 1-2 s after it died)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return True
+
+
 def end_processes(pids: list[int], timeout: float = 10.0) -> None:
     """SIGTERM these pids, SIGKILL those still there after `timeout`."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -305,7 +314,7 @@ def end_processes(pids: list[int], timeout: float = 10.0) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
         deadline = time.monotonic() + timeout
-        while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        while not all(exited(pid) for pid in pids) and time.monotonic() < deadline:
             time.sleep(0.05)
 
 

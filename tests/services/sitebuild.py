@@ -39,6 +39,20 @@ def snippet_refs(docs: Path = DOCS) -> dict[str, list[str]]:
     return refs
 
 
+def page_file(page: str, docs: Path = DOCS) -> str:
+    """'redis/data-types', 'docs/redis/data-types.md' or 'redis' (its index) -> 'redis/data-types.md'."""
+    page = page.removeprefix("docs/").removesuffix("/").removesuffix(".md")
+    for candidate in (f"{page}.md", f"{page}/index.md"):
+        if (docs / candidate).is_file():
+            return candidate
+    raise LookupError(f"{page}: no such page under docs/")
+
+
+def snippets_on(pages: list[str], docs: Path = DOCS) -> set[str]:
+    """The snippets (relative to snippets/) that any of `pages` ('redis/data-types.md') includes."""
+    return {ref for ref, on in snippet_refs(docs).items() if set(on) & set(pages)}
+
+
 def code_blocks(page_html: str) -> list[tuple[str, str]]:
     """(language, text) of every highlighted block of a built page, as a reader would copy-and-see it."""
     blocks = []
