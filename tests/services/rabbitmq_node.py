@@ -178,8 +178,7 @@ class RabbitNode:
         elif not self.pidfile.exists():  # it never wrote its pid file: ask by name
             with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
                 self.ctl("stop", timeout=30)
-        if self.build.root is not None:  # nothing of ours may keep running from the shared root
-            self._end_leftovers()
+        self._end_leftovers()  # its port programs (erl_child_setup, inet_gethost, the disk monitor's sh) go with it
         # epmd may keep the name registered a little longer; the data dir goes now
         shutil.rmtree(self.dir, ignore_errors=True)
 
