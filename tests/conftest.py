@@ -133,9 +133,10 @@ def _only_pages(config, items) -> None:
     pages = page_paths(config)
     if not pages:
         return
+    from fixtures.session import PAGE_SNIPPETS
     from services.sitebuild import snippets_on
 
-    included = snippets_on(pages)
+    included = config.stash[PAGE_SNIPPETS] = snippets_on(pages)
     claims = config.getoption("claims")
     keep, drop = [], []
     for item in items:

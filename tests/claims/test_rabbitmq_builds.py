@@ -112,7 +112,7 @@ def snippet_runs(build_node, chosen, page_snippets, request, tmp_path_factory):
         done = [run(job) for job in alone]
         with ThreadPoolExecutor(WORKERS if page_snippets is None else max(1, len(together))) as pool:
             done += list(pool.map(run, together))
-        by_build: dict[Build, dict[str, Run]] = {build: {} for build in (SNIPPET_RABBITMQ, *OTHER_BUILDS)}
+        by_build: dict[Build, dict[str, Run]] = {build: {} for build in nodes}
         for (build, path, _), result in zip(alone + together, done, strict=True):
             by_build[build][snippet_id(path)] = result
         current = by_build[SNIPPET_RABBITMQ]
