@@ -10,11 +10,10 @@ with socket.socket() as probe:  # a port on which nothing listens
     port = probe.getsockname()[1]
 sentry_sdk.init(dsn=f"http://5e47bb3c0fd34e4a9f3a3c1d2b8e6a71@127.0.0.1:{port}/1")
 
-started = time.monotonic()
+# Each capture only queues its event: the SDK's own thread sends it.
 ids = [sentry_sdk.capture_message(f"event {n}") for n in range(5)]
-took = time.monotonic() - started
-print("5 captures returned ids:", all(ids), "| under 1 s:", took < 1)
-#> 5 captures returned ids: True | under 1 s: True
+print("5 captures returned ids:", all(ids))
+#> 5 captures returned ids: True
 
 started = time.monotonic()
 result = sentry_sdk.flush(timeout=2)  # waits at most 2 s for the queue

@@ -23,6 +23,11 @@ async def check_axe(page, report, settle: Callable[..., Awaitable[None]]) -> Non
     except PlaywrightTimeout:
         report.axe.append("the page's sections were not all laid out 30 s after load (docs/overrides/main.html)")
         return
+    try:  # the copy checks' "Copied to clipboard" toast, caught fading out, is a half-transparent contrast failure
+        await page.wait_for_function(js.NO_DIALOG, timeout=10_000)
+    except PlaywrightTimeout:
+        report.axe.append("Material's copy dialog (.md-dialog--active) still shown 10 s after the copy checks")
+        return
     await page.evaluate(js.EXPAND_ALL)
     # From the top: axe's target-size counts a target the sticky header happens to cover as obscured, so a
     # scroll position left by the copy checks would make the verdict depend on where the last block was.

@@ -174,6 +174,11 @@ WHOLE = """
 () => document.body.hasAttribute("data-guide-whole") || !document.querySelector(".guide-section")
 """
 
+# Material shows .md-dialog ("Copied to clipboard") for 2 s after a copy, then fades it out (settle waits for that).
+NO_DIALOG = """
+() => !document.querySelector(".md-dialog--active")
+"""
+
 AXE_RUN = """
 async (options) => {
   const result = await axe.run(document, options);

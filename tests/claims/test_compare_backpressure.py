@@ -19,12 +19,14 @@ import pika.exceptions
 import pytest
 import redis
 from services.generations import RABBITMQ_BUILDS, REDIS_BUILDS, Build
+from services.procs import eventually
 from services.results import by_server
 
 pytestmark = pytest.mark.page("compare.md")
 
 BODY = b"x" * 1000
 LIMIT, SENT = 100, 150
+VALKEY_FILLS = 5
 HEADER = "| Limit (nobody consumes; 1,000-byte jobs) | What happened | Does the producer learn? |\n|---|---|---|"
 
 
@@ -42,6 +44,15 @@ def redis_list_full(server, pushes: int = 5000) -> tuple[int, int, str, int]:
     return accepted, r.llen("jobs"), error, r.info("stats")["evicted_keys"]
 
 
+def refill(server) -> tuple[int, int, str, int]:
+    """redis_list_full on an emptied server (private: FLUSHALL is ours), its lazy frees done and its stats reset."""
+    r = server.client()
+    r.flushall()
+    eventually(lambda: r.info("memory")["lazyfree_pending_objects"] == 0, timeout=10, what="lazy frees done")
+    r.config_resetstat()
+    return redis_list_full(server)
+
+
 def redis_rows(servers: dict) -> str:
     """The Redis rows, on one build's servers: {"noeviction": ..., "allkeys-lru": ..., "stream": ...}."""
     rows = []
@@ -53,22 +64,29 @@ def redis_rows(servers: dict) -> str:
                 f"`{error}` | yes: an error reply (redis-py raises `OutOfMemoryError`) |")
 
     lru = servers["allkeys-lru"]
-    accepted, kept, error, evicted = redis_list_full(lru)
-    # Valkey 8 frees an evicted key in a background thread by default (Redis: at once): the write that needed the
-    # memory finds it not yet freed and fails, though "jobs", the only key, is gone (in each of 15 runs here)
+    # Valkey 8 frees an evicted key in a background thread by default (Redis: at once), and the write that needed the
+    # memory waits for that thread only briefly (evict.c): it fails if the list is not freed yet. A race: refused in
+    # most fills here, not all (a loaded host's main thread oversleeps its short wait). Hence several fills.
     lazy = lru.client().config_get("lazyfree-lazy-eviction")["lazyfree-lazy-eviction"]
     assert lazy == ("yes" if lru.build.server == "valkey-server" else "no"), (lru.build, lazy)
+    fills = [redis_list_full(lru)] if lazy == "no" else [refill(lru) for _ in range(VALKEY_FILLS)]
+    for accepted, kept, error, evicted in fills:
+        assert evicted > 0 and (error.startswith("OutOfMemoryError: command not allowed") and kept == 0
+                                or (error, accepted) == ("", 5000) and 0 < kept < accepted), (lru.build, fills)
+    refused = [f for f in fills if f[2]]
     if lazy == "no":
-        assert (error, accepted) == ("", 5000) and 0 < kept < accepted and evicted > 0, (lru.build, error, kept)
+        (accepted, kept, error, evicted), = fills
+        assert not refused, (lru.build, fills)
         rows.append(f"| Redis list, `maxmemory 2mb`, `allkeys-lru` | all 5,000 `LPUSH` succeeded; the list, the only "
                     f"key, was evicted whole along the way (`INFO` `evicted_keys`: {evicted}) and held "
                     f"{kept:,} jobs at the end | no |")
     else:
-        assert error.startswith("OutOfMemoryError: command not allowed") and kept == 0 and evicted > 0, (
-            lru.build, error, accepted, kept, evicted)
+        assert refused, (lru.build, fills)  # the claim: a write after the eviction can be refused
+        accepted, _kept, error, evicted = refused[0]
         rows.append(f"| Redis list, `maxmemory 2mb`, `allkeys-lru` | the list, the only key, was evicted whole "
                     f"(`INFO` `evicted_keys`: {evicted}), then, {accepted:,} jobs in, `LPUSH` failed: `{error}` "
-                    "(`lazyfree-lazy-eviction yes`: the evicted list is freed in the background) "
+                    "(`lazyfree-lazy-eviction yes`: the evicted list is freed in a background thread, and the write "
+                    f"waits for it only briefly: a race, which the write lost in {len(refused)} of {len(fills)} fills) "
                     "| an error, once the jobs were gone |")
 
     r = servers["stream"].client()
