@@ -210,6 +210,10 @@ class _Run:
             await page.wait_for_function(js.SETTLED, timeout=5_000)
 
     async def screenshot(self, page, kind: str, target: Page, report: PageReport) -> None:
+        # Photographed whole: a section not yet laid out (content-visibility, docs/hooks/sections.py) comes out
+        # blank below the first screen. A page that never gets whole is reported by the axe pass.
+        with contextlib.suppress(Exception):
+            await page.wait_for_function(js.WHOLE, timeout=30_000)
         await self.settle(page)
         path = self.screenshots / kind / f"{target.name}.jpg"  # JPEG: a 16,000 px page encodes in half PNG's time
         path.parent.mkdir(parents=True, exist_ok=True)
