@@ -4,6 +4,7 @@ done one way, claims name their pages, and the snippet lint rules are the ones e
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import pkgutil
 import subprocess
@@ -195,3 +196,26 @@ def test_a_page_run_takes_the_pages_snippets_and_with_claims_its_claims():
     claim = "tests/claims/test_redis_pubsub_slow_subscriber.py::test_a_slow_subscriber_is_disconnected"
     assert claim not in snippets and claim in with_claims
     assert snippets < with_claims
+
+
+def test_a_snippets_leftover_celery_result_lets_go_of_its_backend_while_its_redis_is_up(tmp_path):
+    """An AsyncResult kept alive by a reference cycle is collected whenever; if that is after its Redis stopped,
+    its unsubscribe retried a dead server 20 times a second apart. forget_snippet releases it at once."""
+    from celery import Celery
+    from celery.result import AsyncResult
+    from harness import forget_snippet
+    from services.redis_server import RedisServer
+
+    with RedisServer(tmp_path, name="leftover-result") as server:
+        app = Celery("leftover", broker="memory://", backend=server.url)
+        result = app.AsyncResult("no-such-task")
+        result.backend.add_pending_result(result)  # what get() and then() do: subscribe to the task's channel
+        channel = result.backend.get_key_for_task(result.id)
+        subscribers = lambda: server.client().pubsub_numsub(channel)[0][1]  # noqa: E731
+        eventually(lambda: subscribers() == 1, timeout=10, what="the result subscribed")
+        cycle = [result]
+        cycle.append(cycle)  # only the garbage collector frees it
+        del result, cycle
+        forget_snippet(set(sys.modules))
+        eventually(lambda: subscribers() == 0, timeout=10, what="unsubscribed while the server is up")
+    assert not [o for o in gc.get_objects() if isinstance(o, AsyncResult) and o.backend is not None]

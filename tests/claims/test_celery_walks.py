@@ -15,7 +15,7 @@ import tomllib
 
 import httpx
 import pytest
-from harness import _forget_snippet_modules, package_globals
+from harness import forget_snippet, package_globals
 from pytest_examples import CodeExample
 from services.page_walk import Step, Walk, steps
 from services.paths import SNIPPETS
@@ -92,7 +92,7 @@ def _run_in_process(path, walk: Walk, eval_example, monkeypatch) -> str | None:
         except Exception as exc:  # noqa: BLE001 - reported by the caller, readably (see test_snippets._describe)
             return f"{type(exc).__name__}: {exc}"
         finally:
-            _forget_snippet_modules(before)
+            forget_snippet(before)
     return None
 
 
