@@ -168,7 +168,8 @@ def _release_celery_results() -> None:
     from celery.result import AsyncResult
 
     gc.collect()
-    for result in [o for o in gc.get_objects() if isinstance(o, AsyncResult)]:
+    # type(), not isinstance(): isinstance reads __class__, which a lazy proxy (Django's settings) evaluates
+    for result in [o for o in gc.get_objects() if issubclass(type(o), AsyncResult)]:
         if result.backend is not None:
             result.backend.remove_pending_result(result)
             result.backend = None  # AsyncResult.__del__ does nothing then
